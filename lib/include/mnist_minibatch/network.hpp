@@ -1,0 +1,88 @@
+#pragma once
+// The softmax classifier of the chapter: a stack of fully connected layers (zero hidden layers is
+// softmax regression, one is the book's TwoLayerNet) with a softmax output and a loss on top. The
+// network only wires the layers together; the math lives in functions, loss and layers.
+#include <mnist_minibatch/numpy_random.hpp>
+
+#include <xtensor/xtensor.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mm {
+
+enum class Activation { sigmoid, relu };
+enum class LossKind { cross_entropy, sum_squares };
+enum class InitKind { normal, he, xavier };
+
+Activation parse_activation(const std::string& name);  // throws mm::Error on unknown names
+LossKind parse_loss(const std::string& name);
+InitKind parse_init(const std::string& name);
+
+struct NetworkSpec {
+    std::size_t input_size = 784;
+    std::vector<std::size_t> hidden_sizes{50};
+    std::size_t output_size = 10;
+    Activation activation = Activation::sigmoid;
+};
+
+// Batch-averaged losses of one batch: both are always reported, whichever one trains.
+template <class T>
+struct BatchLoss {
+    T cross_entropy;
+    T sum_squares;
+};
+
+// A view of one parameter tensor (W1, b1, W2, ...) and its gradient, both contiguous in C order.
+template <class T>
+struct Parameter {
+    std::string name;
+    std::vector<std::size_t> shape;
+    T* value;
+    T* grad;
+    std::size_t size;
+};
+
+template <class T>
+class Network {
+public:
+    explicit Network(const NetworkSpec& spec);
+
+    const NetworkSpec& spec() const;
+
+    // The book's order: for each layer W (rng draws, C order) then b (zeros). "normal" draws
+    // weight_init_std * randn; "he" sqrt(2/fan_in) * randn; "xavier" sqrt(1/fan_in) * randn.
+    void initialize(NumpyRandom& rng, InitKind init, double weight_init_std);
+
+    // W1, b1, W2, b2, ... in that order. The pointers stay valid for the network's lifetime.
+    std::vector<Parameter<T>> parameters();
+
+    // Softmax probabilities (N, output_size) for inputs x (N, input_size).
+    void predict(const xt::xtensor<T, 2>& x, xt::xtensor<T, 2>& probabilities);
+
+    // Both losses of the batch with class-index targets t (N), no gradient.
+    BatchLoss<T> loss(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t);
+
+    // Forward and backward pass: fills every parameter's grad with d(loss)/d(param) of the
+    // `trained` loss and returns both losses of the same forward pass.
+    BatchLoss<T> gradient(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t,
+                          LossKind trained);
+
+    // Same contract as gradient(), by central differences (h = 1e-4) over every parameter.
+    BatchLoss<T> numerical_gradient(const xt::xtensor<T, 2>& x,
+                                    const xt::xtensor<std::size_t, 1>& t, LossKind trained);
+
+    // Number of rows whose argmax (first index on ties) equals t.
+    std::size_t count_correct(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t);
+
+private:
+    struct Impl;
+    std::shared_ptr<Impl> impl_;
+};
+
+extern template class Network<float>;
+extern template class Network<double>;
+
+}  // namespace mm
