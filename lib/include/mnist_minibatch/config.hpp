@@ -83,6 +83,10 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
 // The fully resolved config, every key present; parse_config(to_json(c)) == c.
 nlohmann::json to_json(const Config& c);
 
+// Field by field; doubles compare exactly, as a round trip through to_json keeps them.
+bool operator==(const Config& a, const Config& b);
+bool operator!=(const Config& a, const Config& b);
+
 // Checks what needs the loaded data: batch_size no larger than the train set.
 void validate_against_dataset(const Config& c, std::size_t train_size, const std::string& source);
 
