@@ -1,0 +1,106 @@
+#include <mnist_minibatch/chart_frame.hpp>
+#include <mnist_minibatch/error.hpp>
+#include <mnist_minibatch/loss_chart.hpp>
+#include <mnist_minibatch/svg_writer.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace mm {
+
+std::string loss_column_name(const std::string& column) {
+    if (column == "cee") return "cross-entropy error";
+    if (column == "sse") return "sum of squared errors";
+    throw Error("unknown loss column '" + column + "': expected 'cee' or 'sse'");
+}
+
+std::vector<double> moving_average(const std::vector<double>& v, std::size_t window) {
+    window = std::max<std::size_t>(window, 1);
+    std::vector<double> out(v.size(), std::numeric_limits<double>::quiet_NaN());
+    // Kahan-compensated running sum: a million additions and subtractions stay accurate.
+    double sum = 0, compensation = 0;
+    std::size_t finite = 0;
+    auto add = [&](double x) {
+        const double y = x - compensation;
+        const double t = sum + y;
+        compensation = (t - sum) - y;
+        sum = t;
+    };
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (std::isfinite(v[i])) {
+            add(v[i]);
+            ++finite;
+        }
+        if (i >= window && std::isfinite(v[i - window])) {
+            add(-v[i - window]);
+            --finite;
+        }
+        if (finite > 0) out[i] = sum / static_cast<double>(finite);
+    }
+    return out;
+}
+
+std::string loss_chart_svg(const CsvLog& loss_log, const LossChartOptions& options) {
+    const std::string name = loss_column_name(options.column);
+    const auto& x = loss_log.column("iteration");
+    const auto& y = loss_log.column(options.column);
+    const std::size_t n = y.size();
+    const std::size_t window =
+        options.smoothing_window > 0 ? options.smoothing_window : std::max<std::size_t>(1, n / 50);
+    const auto smooth = moving_average(y, window);
+
+    ChartLayout layout;
+    AxisSpec xa, ya;
+    double lo, hi;
+    drawable_range(x, false, lo, hi);
+    widen_range(lo, hi, false);
+    xa.scale = {lo, hi, layout.box_left(), layout.box_right(), false};
+    xa.label = "iteration";
+    const bool have_y = drawable_range(y, options.log_scale, lo, hi);
+    // A loss is never negative: a linear axis starts at 0 as in the book's figure.
+    if (have_y && !options.log_scale) lo = std::min(lo, 0.0);
+    widen_range(lo, hi, options.log_scale);
+    ya.scale = {lo, hi, layout.box_bottom(), layout.box_top(), options.log_scale};
+    ya.label = "loss (" + name + ")" + (options.log_scale ? ", log scale" : "");
+
+    SvgWriter svg(layout.width, layout.height,
+                  {{"class", "chart loss-chart"}, {"data-loss", options.column},
+                   {"role", "img"}, {"aria-label", "Training loss per iteration (" + name + ")"}});
+    svg.title("Training loss per iteration (" + name + ")");
+    draw_chart_frame(svg, layout, "Training loss per iteration (" + name + ")", xa, ya);
+
+    std::size_t skipped = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        if (!xa.scale.drawable(x[i]) || !ya.scale.drawable(y[i])) ++skipped;
+    int note_line = 0;
+    if (n == 0) draw_note(svg, layout, "no loss values logged yet", note_line++);
+    if (n > 0 && skipped > 0)
+        draw_note(svg, layout,
+                  std::to_string(skipped) + " of " + std::to_string(n) + " values not drawn (" +
+                      (options.log_scale ? "nan, inf or not positive" : "nan or inf") + ")",
+                  note_line++);
+
+    const SvgAttributes raw_style{{"stroke", "#7fb2e5"}, {"stroke-width", "1"}};
+    const SvgAttributes smooth_style{{"stroke", "#0b4f9c"}, {"stroke-width", "2"}};
+    svg.open_group({{"class", "series raw"}, {"data-points", std::to_string(n)}});
+    for (const auto& run : series_polylines(x, y, xa.scale, ya.scale)) {
+        if (run.size() == 1)
+            svg.element("circle", {{"cx", svg_number(run[0].x)}, {"cy", svg_number(run[0].y)},
+                                   {"r", "2.5"}, {"fill", "#7fb2e5"}});
+        else
+            svg.polyline(run, raw_style);
+    }
+    svg.close_group();
+    svg.open_group({{"class", "series smoothed"}, {"data-window", std::to_string(window)}});
+    for (const auto& run : series_polylines(x, smooth, xa.scale, ya.scale))
+        if (run.size() > 1) svg.polyline(run, smooth_style);
+    svg.close_group();
+
+    draw_legend(svg, layout,
+                {{"batch loss", raw_style},
+                 {"moving average of " + std::to_string(window), smooth_style}});
+    return svg.finish();
+}
+
+}  // namespace mm
