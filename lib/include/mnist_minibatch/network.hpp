@@ -2,6 +2,7 @@
 // The softmax classifier of the chapter: a stack of fully connected layers (zero hidden layers is
 // softmax regression, one is the book's TwoLayerNet) with a softmax output and a loss on top. The
 // network only wires the layers together; the math lives in functions, loss and layers.
+#include <mnist_minibatch/loss.hpp>
 #include <mnist_minibatch/numpy_random.hpp>
 
 #include <xtensor/xtensor.hpp>
@@ -14,7 +15,6 @@
 namespace mm {
 
 enum class Activation { sigmoid, relu };
-enum class LossKind { cross_entropy, sum_squares };
 enum class InitKind { normal, he, xavier };
 
 Activation parse_activation(const std::string& name);  // throws mm::Error on unknown names
@@ -26,13 +26,6 @@ struct NetworkSpec {
     std::vector<std::size_t> hidden_sizes{50};
     std::size_t output_size = 10;
     Activation activation = Activation::sigmoid;
-};
-
-// Batch-averaged losses of one batch: both are always reported, whichever one trains.
-template <class T>
-struct BatchLoss {
-    T cross_entropy;
-    T sum_squares;
 };
 
 // A view of one parameter tensor (W1, b1, W2, ...) and its gradient, both contiguous in C order.
@@ -48,7 +41,14 @@ struct Parameter {
 template <class T>
 class Network {
 public:
+    // Throws mm::Error when a layer size is 0. Parameters start at zero until initialize().
     explicit Network(const NetworkSpec& spec);
+    ~Network();
+    // Copies are deep: a copy owns its own parameters and buffers.
+    Network(const Network& other);
+    Network& operator=(const Network& other);
+    Network(Network&& other) noexcept;
+    Network& operator=(Network&& other) noexcept;
 
     const NetworkSpec& spec() const;
 
@@ -58,6 +58,9 @@ public:
 
     // W1, b1, W2, b2, ... in that order. The pointers stay valid for the network's lifetime.
     std::vector<Parameter<T>> parameters();
+
+    // Every method taking a batch throws mm::Error when x is not (N, input_size) with N >= 1, t
+    // does not have N entries or a class index is not below output_size.
 
     // Softmax probabilities (N, output_size) for inputs x (N, input_size).
     void predict(const xt::xtensor<T, 2>& x, xt::xtensor<T, 2>& probabilities);
@@ -79,7 +82,7 @@ public:
 
 private:
     struct Impl;
-    std::shared_ptr<Impl> impl_;
+    std::unique_ptr<Impl> impl_;
 };
 
 extern template class Network<float>;

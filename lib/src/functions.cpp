@@ -1,0 +1,73 @@
+#include <mnist_minibatch/functions.hpp>
+
+#include <xtensor/xmath.hpp>
+#include <xtensor/xnoalias.hpp>
+
+#include <cmath>
+
+namespace mm {
+
+namespace {
+
+template <class T, std::size_t N>
+void resize_like(const xt::xtensor<T, N>& x, xt::xtensor<T, N>& out) {
+    if (out.shape() != x.shape()) out.resize(x.shape());
+}
+
+}  // namespace
+
+template <class T, std::size_t N>
+void identity(const xt::xtensor<T, N>& x, xt::xtensor<T, N>& out) {
+    xt::noalias(out) = x;
+}
+
+template <class T>
+T sigmoid(T x) {
+    if (x >= T(0)) return T(1) / (T(1) + std::exp(-x));
+    const T e = std::exp(x);
+    return e / (T(1) + e);
+}
+
+template <class T, std::size_t N>
+void sigmoid(const xt::xtensor<T, N>& x, xt::xtensor<T, N>& out) {
+    resize_like(x, out);
+    std::transform(x.cbegin(), x.cend(), out.begin(), [](T v) { return sigmoid(v); });
+}
+
+template <class T, std::size_t N>
+void relu(const xt::xtensor<T, N>& x, xt::xtensor<T, N>& out) {
+    xt::noalias(out) = xt::maximum(x, T(0));
+}
+
+template <class T, std::size_t N>
+void softmax(const xt::xtensor<T, N>& x, xt::xtensor<T, N>& out) {
+    static_assert(N == 1 || N == 2, "softmax is defined for one sample or a batch of rows");
+    resize_like(x, out);
+    const std::size_t k = x.shape(N - 1);
+    const std::size_t rows = k == 0 ? 0 : x.size() / k;
+    // Row by row through raw pointers: the max, exp and pairwise sum of each row need no
+    // temporary tensor, and the sum order must be numpy's.
+    for (std::size_t r = 0; r < rows; ++r) {
+        const T* in = x.data() + r * k;
+        T* e = out.data() + r * k;
+        const T m = in[argmax(in, k)];
+        for (std::size_t j = 0; j < k; ++j) e[j] = std::exp(in[j] - m);
+        const T s = pairwise_sum<T>(k, [e](std::size_t j) { return e[j]; });
+        for (std::size_t j = 0; j < k; ++j) e[j] /= s;
+    }
+}
+
+#define MM_INSTANTIATE_FUNCTIONS(T, N)                                      \
+    template void identity<T, N>(const xt::xtensor<T, N>&, xt::xtensor<T, N>&); \
+    template void sigmoid<T, N>(const xt::xtensor<T, N>&, xt::xtensor<T, N>&);  \
+    template void relu<T, N>(const xt::xtensor<T, N>&, xt::xtensor<T, N>&);     \
+    template void softmax<T, N>(const xt::xtensor<T, N>&, xt::xtensor<T, N>&);
+
+template float sigmoid<float>(float);
+template double sigmoid<double>(double);
+MM_INSTANTIATE_FUNCTIONS(float, 1)
+MM_INSTANTIATE_FUNCTIONS(float, 2)
+MM_INSTANTIATE_FUNCTIONS(double, 1)
+MM_INSTANTIATE_FUNCTIONS(double, 2)
+
+}  // namespace mm
