@@ -4,9 +4,12 @@
 // a batch is built.
 #include <xtensor/xtensor.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace mm {
 
@@ -44,8 +47,37 @@ MnistFiles find_mnist_files(const std::string& dir, const std::string& dataset_n
 MnistSplit load_mnist_split(const std::string& images_path, const std::string& labels_path,
                             std::size_t num_classes = 10);
 
+// The same, also computing the SHA-256 of each file's uncompressed content in the same pass.
+struct SplitChecksums {
+    std::string images_sha256, labels_sha256;
+};
+MnistSplit load_mnist_split(const std::string& images_path, const std::string& labels_path,
+                            std::size_t num_classes, SplitChecksums& checksums);
+
 MnistDataset load_mnist(const std::string& dir, const std::string& dataset_name = "mnist",
                         std::size_t num_classes = 10);
+
+// The four standard names: train images, train labels, test images, test labels.
+const std::array<std::string, 4>& mnist_file_names();
+
+// The names a file may have on disk: the standard one, the dot-named variant
+// (train-images.idx3-ubyte), each without and with .gz, in that order of preference.
+std::vector<std::string> mnist_file_variants(const std::string& standard_name);
+
+// SHA-256 of the uncompressed content of a standard file of "mnist" or "fashion-mnist", as
+// listed in datasets/SHA256SUMS; nullopt for anything else.
+std::optional<std::string> expected_content_sha256(const std::string& dataset_name,
+                                                   const std::string& standard_name);
+
+// How many items carry each label 0..num_classes-1.
+std::vector<std::size_t> label_histogram(const MnistSplit& split, std::size_t num_classes = 10);
+
+// Mean and population standard deviation of the normalized pixels (MNIST train: 0.1307, 0.3081).
+struct PixelMoments {
+    double mean = 0.0;
+    double std = 0.0;
+};
+PixelMoments pixel_moments(const MnistSplit& split);
 
 // The book's normalisation: float32(p) / 255.0f, a correctly rounded float32 division, then
 // widened to the network's float type. It is not p * (1.0f/255), which differs for 126 values.
