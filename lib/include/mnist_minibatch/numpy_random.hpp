@@ -5,9 +5,10 @@
 // shared/reference/NUMPY_LEGACY_RNG.md). It is the project's only generator.
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <random>
+#include <string>
 #include <vector>
 
 namespace mm {
@@ -34,19 +35,40 @@ public:
     // shuffle(x) in place, same j sequence as numpy's shuffle.
     void shuffle(std::size_t* data, std::size_t n);
 
-    // The full state (MT words, position, Gaussian cache) as exact JSON, for checkpoints.
+    // The full state as exact JSON, for checkpoints. The layout is numpy's get_state() dict
+    // ({"bit_generator": "MT19937", "state": {"key": [624 words], "pos": p}, "has_gauss",
+    // "gauss"}) plus "raw_draws", so a checkpoint can also be loaded into Python; "gauss" is a
+    // hex-float string, so no decimal rounding is involved.
     nlohmann::json state() const;
-    // Restores a state written by state(); throws mm::Error naming the bad field.
-    void set_state(const nlohmann::json& state);
+    // Restores a state written by state(); throws mm::Error naming the bad field. "gauss" may
+    // also be a JSON number or a decimal string (numpy's get_state() exported by json.dumps).
+    // `where` is put in front of the bad field's JSON pointer in the message, e.g.
+    // "run/checkpoint.json: /rng" gives "run/checkpoint.json: /rng/state/pos: expected ...".
+    void set_state(const nlohmann::json& state, const std::string& where = "NumpyRandom state: ");
 
     // Raw 32-bit draws consumed since seeding, for tests against numpy's draw counts.
     std::uint64_t raw_draws() const { return draws_; }
 
 private:
-    std::mt19937 engine_;
+    // The state is held as numpy holds it (key words + position) rather than in std::mt19937,
+    // whose words and position are not portably accessible; checkpoints need both.
+    static constexpr std::size_t kWords = 624;
+    void twist();
+    std::uint64_t raw64();
+    // numpy's bounded draw for [0, max]: masked rejection, 32-bit draws when max fits.
+    std::uint64_t masked_interval(std::uint64_t max);
+
+    std::array<std::uint32_t, kWords> key_{};
+    std::size_t pos_ = kWords;
     bool has_gauss_ = false;
     double gauss_ = 0.0;
     std::uint64_t draws_ = 0;
 };
+
+// A seed given as a wider integer (CLI option, JSON value) checked to lie in [0, 2^32-1], as
+// np.random.seed requires (numpy raises rather than reducing modulo 2^32). `what` names the
+// source in the error, e.g. "--seed" or "config.json: /training/seed".
+std::uint32_t checked_seed(std::int64_t value, const std::string& what);
+std::uint32_t checked_seed(const nlohmann::json& value, const std::string& what);
 
 }  // namespace mm
