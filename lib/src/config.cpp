@@ -439,16 +439,23 @@ private:
     std::vector<Level> stack_;
 };
 
+// nlohmann's message without its "[json.exception.parse_error.101] " tag; the rest is for the user.
+std::string without_exception_tag(std::string what) {
+    if (const auto end = what.find("] "); what.rfind("[json.exception.", 0) == 0 && end != std::string::npos)
+        what.erase(0, end + 2);
+    return what;
+}
+
 json parse_json_text(const std::string& text, const std::string& source) {
     DuplicateKeyCheck check(source);
     try {
         return json::parse(text, std::ref(check));
     } catch (const json::parse_error& e) {
-        std::string what = e.what();
-        // Drop nlohmann's "[json.exception.parse_error.101] " tag; the rest is for the user.
-        if (const auto end = what.find("] "); what.rfind("[json.exception.", 0) == 0 && end != std::string::npos)
-            what.erase(0, end + 2);
-        throw Error(source + ": invalid JSON at byte " + std::to_string(e.byte) + ": " + what);
+        throw Error(source + ": invalid JSON at byte " + std::to_string(e.byte) + ": " +
+                    without_exception_tag(e.what()));
+    } catch (const json::out_of_range& e) {
+        // A number too large for a double (1e400): nlohmann reports it without a position.
+        throw Error(source + ": invalid JSON: " + without_exception_tag(e.what()));
     }
 }
 
