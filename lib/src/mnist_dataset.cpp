@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 namespace fs = std::filesystem;
 
@@ -20,7 +21,7 @@ const char* environment_variable(const std::string& dataset_name) {
 
 std::string fetch_command(const std::string& dir, const std::string& dataset_name) {
     return "mnist-train dataset fetch" +
-           (dataset_name == "mnist" ? std::string() : " --dataset " + dataset_name) + " --dir " +
+           (dataset_name == "mnist" ? std::string() : " --dataset " + dataset_name) + " --data " +
            dir;
 }
 
@@ -28,9 +29,12 @@ std::string fetch_command(const std::string& dir, const std::string& dataset_nam
 // image and label files are named as such.
 template <std::size_t N>
 xt::xtensor<std::uint8_t, N> read_mnist_file(const std::string& path, std::string* sha256) {
-    Sha256 hasher;
+    std::optional<Sha256> hasher;
     ContentObserver observer;
-    if (sha256) observer = [&hasher](const unsigned char* d, std::size_t n) { hasher.update(d, n); };
+    if (sha256) {
+        hasher.emplace();
+        observer = [&hasher](const unsigned char* d, std::size_t n) { hasher->update(d, n); };
+    }
     IdxStream stream(path, observer);
     const std::size_t other = N == 3 ? 1 : 3;
     if (stream.header().shape.size() == other)
@@ -39,7 +43,7 @@ xt::xtensor<std::uint8_t, N> read_mnist_file(const std::string& path, std::strin
                     "-D file (" + stream.header().describe() + ") that looks like " +
                     (N == 3 ? "labels" : "images") + ": were the image and label files swapped?");
     auto values = stream.read_tensor<std::uint8_t, N>();
-    if (sha256) *sha256 = hasher.hex_digest();
+    if (sha256) *sha256 = hasher->hex_digest();
     return values;
 }
 
@@ -92,8 +96,8 @@ std::vector<std::string> mnist_file_variants(const std::string& standard_name) {
 MnistFiles find_mnist_files(const std::string& dir, const std::string& dataset_name) {
     const char* variable = environment_variable(dataset_name);
     std::error_code ec;
-    const std::string how = "; set the folder with --data-dir or " + std::string(variable) +
-                            ", or fetch the data with: " + fetch_command(dir, dataset_name) +
+    const std::string how = "; point to the folder with --data DIR (config: dataset.dir) or " +
+                            std::string(variable) + ", or fetch the data with: " + fetch_command(dir, dataset_name) +
                             (dataset_name == "fashion-mnist"
                                  ? " (or: apt-get install dataset-fashion-mnist)"
                                  : "");
