@@ -155,24 +155,26 @@ void fetch_dataset(const FetchOptions& options, std::ostream& log) {
         throw Error("cannot create the dataset folder '" + options.dir + "'" +
                     (ec ? ": " + ec.message() : std::string()));
     for (const auto& name : mnist_file_names()) {
-        const std::string expected = *expected_content_sha256(options.dataset, name);
+        const std::string expected = options.checksums.empty()
+                                         ? *expected_content_sha256(options.dataset, name)
+                                         : options.checksums.at(name);
         std::vector<std::string> stale;
-        bool verified = false;
+        std::string verified;
         for (const auto& variant : mnist_file_variants(name)) {
             const std::string path = (fs::path(options.dir) / variant).string();
             if (!fs::exists(path, ec)) continue;
             const std::string why = content_mismatch(path, expected);
             if (why.empty()) {
                 log << name << ": " << path << " already verified, skipped\n";
-                verified = true;
+                verified = path;
                 break;
             }
-            log << name << ": " << path << " does not verify (" << why << "), fetching again\n";
+            log << name << ": " << path << " does not verify (" << why << "), replacing it\n";
             stale.push_back(path);
         }
-        if (verified) continue;
-        const std::string written = fetch_file(options, name, expected, log);
-        // A bad copy under another name would still be found first by find_mnist_files.
+        const std::string written =
+            verified.empty() ? fetch_file(options, name, expected, log) : verified;
+        // A bad copy under a preferred name would shadow the good one in find_mnist_files.
         for (const auto& path : stale)
             if (path != written) fs::remove(path, ec);
     }

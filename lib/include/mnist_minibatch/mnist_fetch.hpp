@@ -4,6 +4,7 @@
 // only when the SHA-256 of its uncompressed content matches datasets/SHA256SUMS (mirrors
 // recompress, so an archive checksum would reject good files). Files are written atomically and
 // files already verified are skipped.
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ struct FetchOptions {
     std::string dir;                    // destination folder, created when missing
     std::string from;                   // when set: copy from this folder, no download
     std::vector<std::string> mirrors;   // base URLs; empty: default_mirrors(dataset)
+    // Content SHA-256 per standard file name; empty: expected_content_sha256(dataset, name).
+    std::map<std::string, std::string> checksums;
 };
 
 std::vector<std::string> default_mirrors(const std::string& dataset);
