@@ -14,6 +14,7 @@ struct AccuracySeries {
     const char* column;
     const char* label;
     const char* css_class;
+    bool square_markers;  // the book marks train with circles and test with squares
     SvgAttributes style;
 };
 
@@ -25,7 +26,7 @@ std::string accuracy_chart_svg(const CsvLog& epoch_log) {
     AxisSpec xa, ya;
     double lo, hi;
     drawable_range(x, false, lo, hi);
-    widen_range(lo, hi, false);
+    xa.ticks = nice_range(lo, hi, false);
     xa.scale = {lo, hi, layout.box_left(), layout.box_right(), false};
     xa.label = "epoch";
     ya.scale = {0, 1, layout.box_bottom(), layout.box_top(), false};
@@ -39,9 +40,9 @@ std::string accuracy_chart_svg(const CsvLog& epoch_log) {
     draw_chart_frame(svg, layout, title, xa, ya);
 
     const std::vector<AccuracySeries> series{
-        {"train_accuracy", "train acc", "series train",
+        {"train_accuracy", "train acc", "series train", false,
          {{"stroke", "#1f77b4"}, {"stroke-width", "2"}}},
-        {"test_accuracy", "test acc", "series test",
+        {"test_accuracy", "test acc", "series test", true,
          {{"stroke", "#ff7f0e"}, {"stroke-width", "2"}, {"stroke-dasharray", "7 4"}}}};
     const std::size_t n = epoch_log.rows();
     std::size_t skipped = 0;
@@ -55,9 +56,15 @@ std::string accuracy_chart_svg(const CsvLog& epoch_log) {
         for (const auto& run : series_polylines(x, y, xa.scale, ya.scale)) {
             if (run.size() > 1) svg.polyline(run, s.style);
             if (n > max_marked_points && run.size() > 1) continue;
-            for (const auto& p : run)
-                svg.element("circle", {{"class", "marker"}, {"cx", svg_number(p.x)},
-                                       {"cy", svg_number(p.y)}, {"r", "3"}, {"fill", colour}});
+            for (const auto& p : run) {
+                if (s.square_markers)
+                    svg.element("rect", {{"class", "marker"}, {"x", svg_number(p.x - 3)},
+                                         {"y", svg_number(p.y - 3)}, {"width", "6"},
+                                         {"height", "6"}, {"fill", colour}});
+                else
+                    svg.element("circle", {{"class", "marker"}, {"cx", svg_number(p.x)},
+                                           {"cy", svg_number(p.y)}, {"r", "3.5"}, {"fill", colour}});
+            }
         }
         svg.close_group();
         legend.push_back({s.label, s.style});

@@ -19,8 +19,7 @@ double nice_step(double lo, double hi, std::size_t target) {
     return factor * magnitude;
 }
 
-std::vector<double> linear_ticks(double lo, double hi, std::size_t target) {
-    const double step = nice_step(lo, hi, target);
+std::vector<double> linear_ticks(double lo, double hi, double step) {
     std::vector<double> ticks;
     const double first = std::ceil(lo / step - 1e-9);
     for (double k = first; ticks.size() < max_ticks; k += 1) {
@@ -80,7 +79,7 @@ bool AxisScale::drawable(double v) const {
     return std::isfinite(v) && (!log || v > 0) && v >= lo && v <= hi;
 }
 
-void widen_range(double& lo, double& hi, bool log) {
+std::vector<double> nice_range(double& lo, double& hi, bool log) {
     if (!(lo <= hi)) {
         lo = log ? 1 : 0;
         hi = log ? 10 : 1;
@@ -97,20 +96,17 @@ void widen_range(double& lo, double& hi, bool log) {
     if (log) {
         lo = std::pow(10.0, std::floor(std::log10(lo) + 1e-9));
         hi = std::pow(10.0, std::ceil(std::log10(hi) - 1e-9));
-        if (hi <= lo || !std::isfinite(hi)) hi = lo * 10;
         if (!(lo > 0)) lo = std::numeric_limits<double>::min();
-    } else {
-        const double step = nice_step(lo, hi, 6);
-        const double nlo = std::floor(lo / step) * step, nhi = std::ceil(hi / step) * step;
-        if (std::isfinite(nlo) && std::isfinite(nhi)) {
-            lo = nlo;
-            hi = nhi;
-        }
+        if (hi <= lo || !std::isfinite(hi)) hi = lo * 10;
+        return log_ticks(lo, hi, 6);
     }
-}
-
-std::vector<double> axis_ticks(double lo, double hi, bool log, std::size_t target) {
-    return log ? log_ticks(lo, hi, target) : linear_ticks(lo, hi, target);
+    const double step = nice_step(lo, hi, 6);
+    const double nlo = std::floor(lo / step) * step, nhi = std::ceil(hi / step) * step;
+    if (std::isfinite(nlo) && std::isfinite(nhi)) {
+        lo = nlo;
+        hi = nhi;
+    }
+    return linear_ticks(lo, hi, step);
 }
 
 std::vector<std::string> tick_labels(const std::vector<double>& ticks, bool log) {
@@ -135,7 +131,7 @@ void draw_chart_frame(SvgWriter& svg, const ChartLayout& layout, const std::stri
                          {"width", svg_number(r - l)}, {"height", svg_number(b - t)},
                          {"fill", "white"}, {"stroke", "#444"}});
 
-    const auto x_ticks = x.ticks.empty() ? axis_ticks(x.scale.lo, x.scale.hi, x.scale.log) : x.ticks;
+    const auto& x_ticks = x.ticks;
     const auto x_labels = tick_labels(x_ticks, x.scale.log);
     svg.open_group({{"class", "x-axis"}});
     for (std::size_t i = 0; i < x_ticks.size(); ++i) {
@@ -152,7 +148,7 @@ void draw_chart_frame(SvgWriter& svg, const ChartLayout& layout, const std::stri
              {{"class", "axis-label"}, {"text-anchor", "middle"}, {"font-size", "13"}});
     svg.close_group();
 
-    const auto y_ticks = y.ticks.empty() ? axis_ticks(y.scale.lo, y.scale.hi, y.scale.log) : y.ticks;
+    const auto& y_ticks = y.ticks;
     const auto y_labels = tick_labels(y_ticks, y.scale.log);
     svg.open_group({{"class", "y-axis"}});
     for (std::size_t i = 0; i < y_ticks.size(); ++i) {

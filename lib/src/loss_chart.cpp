@@ -54,13 +54,13 @@ std::string loss_chart_svg(const CsvLog& loss_log, const LossChartOptions& optio
     AxisSpec xa, ya;
     double lo, hi;
     drawable_range(x, false, lo, hi);
-    widen_range(lo, hi, false);
+    xa.ticks = nice_range(lo, hi, false);
     xa.scale = {lo, hi, layout.box_left(), layout.box_right(), false};
     xa.label = "iteration";
     const bool have_y = drawable_range(y, options.log_scale, lo, hi);
     // A loss is never negative: a linear axis starts at 0 as in the book's figure.
     if (have_y && !options.log_scale) lo = std::min(lo, 0.0);
-    widen_range(lo, hi, options.log_scale);
+    ya.ticks = nice_range(lo, hi, options.log_scale);
     ya.scale = {lo, hi, layout.box_bottom(), layout.box_top(), options.log_scale};
     ya.label = "loss (" + name + ")" + (options.log_scale ? ", log scale" : "");
 

@@ -79,14 +79,14 @@ void note(std::string& html, const std::string& text) {
 
 const char* style_sheet = R"(
 body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px auto;
-       max-width: 1180px; color: #222; background: #fafafa; }
+       max-width: 1400px; color: #222; background: #fafafa; }
 h1 { font-size: 22px; margin-bottom: 4px; }
 h2 { font-size: 17px; margin: 0 0 8px 0; }
 .run-dir { color: #555; font-family: monospace; margin-top: 0; }
 section { background: white; border: 1px solid #ddd; border-radius: 6px; padding: 14px 18px;
           margin: 14px 0; }
 .charts { display: flex; flex-wrap: wrap; gap: 14px; }
-.charts section { margin: 0; flex: 1 1 540px; }
+.charts section { margin: 0; flex: 1 1 640px; }
 svg.chart { max-width: 100%; height: auto; }
 table.facts td { padding: 2px 14px 2px 0; vertical-align: top; }
 table.facts td:first-child { color: #555; }

@@ -21,19 +21,16 @@ struct AxisScale {
     bool drawable(double v) const;
 };
 
-// Widens a degenerate or empty range to something drawable: a single value v becomes an interval
-// around it, no value at all becomes [0, 1] (or [1, 10] on a log axis).
-void widen_range(double& lo, double& hi, bool log);
-
-// Tick values within [lo, hi]: multiples of 1, 2 or 5 times a power of ten, about `target` many;
-// on a log axis powers of ten (with 2 and 5 in between for short ranges).
-std::vector<double> axis_ticks(double lo, double hi, bool log, std::size_t target = 6);
+// Widens [lo, hi] to whole tick steps and returns the ticks: multiples of 1, 2 or 5 times a power
+// of ten on a linear axis, powers of ten (with 2 and 5 in between for short ranges) on a log one.
+// A single value v becomes an interval around it, no value at all (lo > hi) [0, 1] or [1, 10].
+std::vector<double> nice_range(double& lo, double& hi, bool log);
 
 // Tick labels with just enough decimals to tell neighbouring ticks apart.
 std::vector<std::string> tick_labels(const std::vector<double>& ticks, bool log);
 
 struct ChartLayout {
-    double width = 720, height = 420;
+    double width = 640, height = 400;
     double left = 72, right = 24, top = 44, bottom = 58;
 
     double box_left() const { return left; }
@@ -45,7 +42,7 @@ struct ChartLayout {
 struct AxisSpec {
     AxisScale scale;
     std::string label;
-    std::vector<double> ticks;  // empty: axis_ticks(scale)
+    std::vector<double> ticks;
 };
 
 // Draws the title, the plot box (class "plot-box"), grid lines, tick marks with labels (groups of
