@@ -222,6 +222,7 @@ TEST_CASE("NumpyRandom: raw, random_sample and randn match numpy", "[numpy_rando
         require_doubles(draw(16, [&rng] { return rng.random_sample(); }), v["random_sample_first16"]);
         CHECK(rng.raw_draws() == 32);
 
+        (void)rng.standard_normal();  // leaves a cached value, which seed() must drop
         rng.seed(seed_of(s));
         require_doubles(draw(16, [&rng] { return rng.standard_normal(); }), v["randn_first16"]);
         CHECK(rng.raw_draws() == v["randn_first16_raw_draws"].get<std::uint64_t>());
@@ -324,6 +325,40 @@ TEST_CASE("NumpyRandom: the book's training runs (init and first two batches), s
         require_doubles({exact_sum(init.w2)}, json::array({want["W2_sum_exact_fsum"]}));
         require_integers(choice(rng, 60000, 100), run["batch_mask_iter0"]);
         require_integers(choice(rng, 60000, 100), run["batch_mask_iter1"]);
+    }
+}
+
+// The MT19937 word whose tempered output is `y` (inverse of the tempering transform).
+std::uint32_t untemper(std::uint32_t y) {
+    y ^= y >> 18;
+    y ^= (y << 15) & 0xefc60000u;
+    std::uint32_t x = y;
+    for (int i = 0; i < 5; ++i) x = y ^ ((x << 7) & 0x9d2c5680u);
+    return x ^ (x >> 11) ^ (x >> 22);
+}
+
+TEST_CASE("NumpyRandom: randn rejects r2 == 1 and r2 == 0 like numpy", "[numpy_random]") {
+    // A state whose last four words before the twist give chosen raw outputs, so one polar
+    // attempt lands exactly on the rejected boundary: (x1, x2) = (-1, 0) or (0, 0).
+    const auto with_outputs = [](const std::vector<std::uint32_t>& outputs, std::size_t pos) {
+        json state = mm::NumpyRandom(99).state();
+        for (std::size_t i = 0; i < outputs.size(); ++i) state["state"]["key"][620 + i] = untemper(outputs[i]);
+        state["state"]["pos"] = pos;
+        mm::NumpyRandom rng;
+        rng.set_state(state);
+        return rng;
+    };
+    const std::uint32_t half = 0x80000000u;  // with a following 0: random_sample() == 0.5
+    for (const auto& outputs : {std::vector<std::uint32_t>{0, 0, half, 0}, std::vector<std::uint32_t>{half, 0, half, 0}}) {
+        auto probe = with_outputs(outputs, 620);
+        for (std::uint32_t want : outputs) CHECK(probe.raw() == want);
+
+        auto rejecting = with_outputs(outputs, 620);
+        auto after_twist = with_outputs(outputs, 624);  // same twist, without the bad attempt
+        const double got = rejecting.standard_normal();
+        CHECK(got != 0.0);
+        CHECK(got == after_twist.standard_normal());
+        CHECK(rejecting.raw_draws() == after_twist.raw_draws() + 4);
     }
 }
 
