@@ -44,8 +44,10 @@ std::vector<double> log_ticks(double lo, double hi, std::size_t target) {
         return ticks;
     }
     const double every = std::ceil(decades / static_cast<double>(target));
-    for (double e = first; e <= last && ticks.size() < max_ticks; e += every)
-        ticks.push_back(std::pow(10.0, e));
+    for (double e = first; e <= last && ticks.size() < max_ticks; e += every) {
+        const double t = std::pow(10.0, e);
+        if (t >= lo && t <= hi) ticks.push_back(t);
+    }
     return ticks;
 }
 
@@ -96,8 +98,10 @@ std::vector<double> nice_range(double& lo, double& hi, bool log) {
     if (log) {
         lo = std::pow(10.0, std::floor(std::log10(lo) + 1e-9));
         hi = std::pow(10.0, std::ceil(std::log10(hi) - 1e-9));
-        if (!(lo > 0)) lo = std::numeric_limits<double>::min();
-        if (hi <= lo || !std::isfinite(hi)) hi = lo * 10;
+        // Decades beyond the double range: the smallest and largest doubles end the axis.
+        if (!(lo > 0)) lo = std::numeric_limits<double>::denorm_min();
+        if (!std::isfinite(hi)) hi = std::numeric_limits<double>::max();
+        if (hi <= lo) hi = lo * 10;
         return log_ticks(lo, hi, 6);
     }
     const double step = nice_step(lo, hi, 6);

@@ -17,26 +17,41 @@ std::string loss_column_name(const std::string& column) {
 
 std::vector<double> moving_average(const std::vector<double>& v, std::size_t window) {
     window = std::max<std::size_t>(window, 1);
-    std::vector<double> out(v.size(), std::numeric_limits<double>::quiet_NaN());
-    // Kahan-compensated running sum: a million additions and subtractions stay accurate.
-    double sum = 0, compensation = 0;
-    std::size_t finite = 0;
-    auto add = [&](double x) {
-        const double y = x - compensation;
-        const double t = sum + y;
-        compensation = (t - sum) - y;
-        sum = t;
-    };
-    for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::size_t n = v.size();
+    std::vector<double> out(n, std::numeric_limits<double>::quiet_NaN());
+    // A running sum that subtracts what leaves the window loses small values after huge ones.
+    // Instead the window [i - window + 1, i] is split at the block boundary (blocks of `window`
+    // points): the sum of its part in the earlier block, precomputed from the block's end, plus
+    // the running sum of its part in the current block. Only additions, O(n) in all.
+    std::vector<double> tail_sum(n);
+    std::vector<std::size_t> tail_count(n);
+    for (std::size_t i = n; i-- > 0;) {
+        const bool block_end = (i + 1) % window == 0 || i + 1 == n;
+        const double s = block_end ? 0.0 : tail_sum[i + 1];
+        const std::size_t c = block_end ? 0 : tail_count[i + 1];
+        const bool finite = std::isfinite(v[i]);
+        tail_sum[i] = finite ? s + v[i] : s;
+        tail_count[i] = finite ? c + 1 : c;
+    }
+    double head_sum = 0;
+    std::size_t head_count = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i % window == 0) {
+            head_sum = 0;
+            head_count = 0;
+        }
         if (std::isfinite(v[i])) {
-            add(v[i]);
-            ++finite;
+            head_sum += v[i];
+            ++head_count;
         }
-        if (i >= window && std::isfinite(v[i - window])) {
-            add(-v[i - window]);
-            --finite;
+        double sum = head_sum;
+        std::size_t count = head_count;
+        const std::size_t start = i + 1 >= window ? i + 1 - window : 0;
+        if (start % window != 0) {  // the window reaches back into the previous block
+            sum += tail_sum[start];
+            count += tail_count[start];
         }
-        if (finite > 0) out[i] = sum / static_cast<double>(finite);
+        if (count > 0) out[i] = sum / static_cast<double>(count);
     }
     return out;
 }
@@ -60,6 +75,8 @@ std::string loss_chart_svg(const CsvLog& loss_log, const LossChartOptions& optio
     const bool have_y = drawable_range(y, options.log_scale, lo, hi);
     // A loss is never negative: a linear axis starts at 0 as in the book's figure.
     if (have_y && !options.log_scale) lo = std::min(lo, 0.0);
+    // Headroom, so that the highest values are not drawn on the frame itself.
+    if (have_y && !options.log_scale && std::isfinite(hi + 0.03 * (hi - lo))) hi += 0.03 * (hi - lo);
     ya.ticks = nice_range(lo, hi, options.log_scale);
     ya.scale = {lo, hi, layout.box_bottom(), layout.box_top(), options.log_scale};
     ya.label = "loss (" + name + ")" + (options.log_scale ? ", log scale" : "");

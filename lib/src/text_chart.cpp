@@ -8,9 +8,9 @@
 namespace mm {
 namespace {
 
-std::string label(double v, int width) {
+std::string label(double v, int width, int digits) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%*.4g", width, v);
+    std::snprintf(buf, sizeof buf, "%*.*g", width, digits, v);
     return buf;
 }
 
@@ -66,12 +66,12 @@ std::string text_chart(const std::vector<double>& x, const std::vector<double>& 
     std::string out;
     for (std::size_t r = 0; r < height; ++r) {
         std::string left(margin, ' ');
-        if (r == 0) left = label(y_hi, margin);
-        if (r == height - 1) left = label(y_lo, margin);
+        if (r == 0) left = label(y_hi, margin, 4);
+        if (r == height - 1) left = label(y_lo, margin, 4);
         out += left + " |" + grid[r] + "\n";
     }
     out += std::string(margin, ' ') + " +" + std::string(width, '-') + "\n";
-    const std::string lo_text = label(x_lo, 0), hi_text = label(x_hi, 0);
+    const std::string lo_text = label(x_lo, 0, 9), hi_text = label(x_hi, 0, 9);
     std::string axis(margin + 2 + width, ' ');
     axis.replace(margin + 2, lo_text.size(), lo_text);
     if (hi_text.size() < width) axis.replace(axis.size() - hi_text.size(), hi_text.size(), hi_text);
