@@ -42,27 +42,16 @@ mm::Network<double> initialised(std::vector<std::size_t> hidden, mm::Activation 
     return net;
 }
 
-}  // namespace
+struct Case {
+    std::vector<std::size_t> hidden;
+    mm::Activation activation;
+    mm::InitKind init;
+};
 
-TEST_CASE("gradient check on real MNIST rows, float64: every parameter, both losses, depth 0-2",
-          "[gradient_check][data]") {
+void check_cases(const std::vector<Case>& cases) {
     xt::xtensor<double, 2> x;
     xt::xtensor<std::size_t, 1> t;
     first_rows(3, x, t);
-    struct Case {
-        std::vector<std::size_t> hidden;
-        mm::Activation activation;
-        mm::InitKind init;
-    };
-    // The book's 784-50-10 sigmoid net, then smaller hidden layers to keep the 2 * 784 * H
-    // forward passes of the numerical gradient quick. Deeper nets use xavier: with std 0.01 the
-    // first layers' gradients vanish (~1e-6, near the 1e-12 noise floor of the differences) and
-    // ReLU pre-activations shrink to ~h, where a step of h crosses the kink.
-    const Case cases[] = {{{50}, mm::Activation::sigmoid, mm::InitKind::normal},
-                          {{}, mm::Activation::sigmoid, mm::InitKind::normal},
-                          {{8}, mm::Activation::relu, mm::InitKind::xavier},
-                          {{8, 6}, mm::Activation::sigmoid, mm::InitKind::xavier},
-                          {{8, 6}, mm::Activation::relu, mm::InitKind::he}};
     for (const Case& c : cases)
         for (auto loss : {mm::LossKind::cross_entropy, mm::LossKind::sum_squares}) {
             mm::Network<double> net = initialised(c.hidden, c.activation, c.init);
@@ -77,6 +66,24 @@ TEST_CASE("gradient check on real MNIST rows, float64: every parameter, both los
                 CHECK(p.relative_error < (loss == mm::LossKind::cross_entropy ? 1e-5 : 1e-7));
             }
         }
+}
+
+}  // namespace
+
+// Deeper nets use xavier/he: with std 0.01 the first layers' gradients vanish (~1e-6, near the
+// 1e-12 noise floor of the differences) and ReLU pre-activations shrink to ~h, where a step of h
+// crosses the kink. Hidden layers are small to keep the 2 * 784 * H forward passes quick.
+TEST_CASE("gradient check on real MNIST rows, float64: every parameter, both losses, depth 0-2",
+          "[gradient_check][data]") {
+    check_cases({{{}, mm::Activation::sigmoid, mm::InitKind::normal},
+                 {{8}, mm::Activation::relu, mm::InitKind::xavier},
+                 {{8, 6}, mm::Activation::sigmoid, mm::InitKind::xavier},
+                 {{8, 6}, mm::Activation::relu, mm::InitKind::he}});
+}
+
+TEST_CASE("gradient check of the book's 784-50-10 sigmoid net on real MNIST rows (slow)",
+          "[gradient_check][data][slow]") {
+    check_cases({{{50}, mm::Activation::sigmoid, mm::InitKind::normal}});
 }
 
 TEST_CASE("the cross-entropy gap is the delta: numerical = backprop * y_t / (y_t + 1e-7)",
