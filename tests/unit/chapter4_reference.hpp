@@ -21,11 +21,11 @@ inline const nlohmann::json& chapter4_reference() {
     return examples;
 }
 
-// The exact double at a JSON pointer below "examples", e.g. "/simpleNet/loss".
+// The exact double at a JSON pointer below "examples", e.g. "/simpleNet/loss"; integers (the
+// argmax) are plain JSON numbers.
 inline double reference_value(const std::string& pointer) {
-    return std::strtod(
-        chapter4_reference().at(nlohmann::json::json_pointer(pointer)).get<std::string>().c_str(),
-        nullptr);
+    const auto& v = chapter4_reference().at(nlohmann::json::json_pointer(pointer));
+    return v.is_number() ? v.get<double>() : std::strtod(v.get<std::string>().c_str(), nullptr);
 }
 
 // A JSON array of plain numbers (the examples' inputs) as a tensor.
