@@ -1,22 +1,14 @@
 #include "command_registry.hpp"
 
+#include <mnist_minibatch/book_reference.hpp>
 #include <mnist_minibatch/config.hpp>
-#include <mnist_minibatch/csv_log.hpp>
-#include <mnist_minibatch/error.hpp>
-#include <mnist_minibatch/model_file.hpp>
 #include <mnist_minibatch/trainer.hpp>
 
-#include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <optional>
 
 namespace {
-
-// The shared reference README shows independent implementations stay within 2e-15; 1e-12 leaves
-// room for any summation order while still catching a wrong formula at the first iteration.
-constexpr double kLossTolerance = 1e-12;
 
 struct ReproduceArgs {
     std::string config = "configs/chapter4-book.json";
@@ -27,71 +19,22 @@ struct ReproduceArgs {
     bool quiet = false;
 };
 
-double number_at(const nlohmann::json& j, const std::string& where) {
-    if (j.is_number()) return j.get<double>();
-    if (j.is_string()) return std::strtod(j.get<std::string>().c_str(), nullptr);
-    throw mm::Error(where + ": expected a number");
-}
-
-const nlohmann::json& ref_field(const nlohmann::json& ref, const char* key, const std::string& path) {
-    if (!ref.is_object() || !ref.contains(key) || !ref.at(key).is_array())
-        throw mm::Error(path + ": /" + key + ": missing or not an array (is this a "
-                        "chapter4_train_seed*.json reference file?)");
-    return ref.at(key);
-}
-
-// Compares the run's logs with the book's run; returns whether everything agreed.
-bool compare(const std::string& run_dir, const std::string& reference_path) {
-    const nlohmann::json ref = mm::read_json_file(reference_path, "reference file");
-    const auto& ref_loss = ref_field(ref, "loss", reference_path);
-    const auto& ref_iters = ref_field(ref, "eval_iterations", reference_path);
-    const auto& ref_train = ref_field(ref, "train_correct", reference_path);
-    const auto& ref_test = ref_field(ref, "test_correct", reference_path);
-    const mm::CsvLog losses = mm::read_csv_log(run_dir + "/loss.csv", mm::loss_log_columns());
-    const mm::CsvLog epochs = mm::read_csv_log(run_dir + "/epochs.csv", mm::epoch_log_columns());
-    const auto& cee = losses.column("cee");
-
-    // running_max[i]: the largest relative loss difference over iterations 0..i.
-    const std::size_t n = std::min(cee.size(), ref_loss.size());
-    std::vector<double> running_max(n);
-    double max_rel = 0;
-    std::size_t worst = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const double r = number_at(ref_loss[i], reference_path + ": /loss/" + std::to_string(i));
-        const double rel = std::fabs(cee[i] - r) / std::fabs(r);
-        if (!(rel <= max_rel)) {
-            max_rel = rel;
-            worst = i;
-        }
-        running_max[i] = max_rel;
-    }
-    bool ok = n > 0 && max_rel <= kLossTolerance;
-
+// Prints the comparison table; returns whether the run reproduced the book's.
+bool report(const std::string& run_dir, const std::string& reference_path) {
+    const mm::BookComparison c = mm::compare_with_book(run_dir, reference_path);
     std::printf("\n%9s | %-23s | %-23s | %s\n", "iteration", "train correct ours/book",
                 "test correct ours/book", "max rel loss diff so far");
-    const auto& iters = epochs.column("iteration");
-    const auto& train = epochs.column("train_correct");
-    const auto& test = epochs.column("test_correct");
-    std::size_t compared = 0;
-    for (std::size_t e = 0; e < iters.size() && e < ref_iters.size(); ++e) {
-        const auto it = static_cast<std::size_t>(iters[e]);
-        const double so_far = n ? running_max[std::min(it, n - 1)] : 0.0;
-        const auto rt = static_cast<std::size_t>(number_at(ref_train[e], reference_path));
-        const auto rs = static_cast<std::size_t>(number_at(ref_test[e], reference_path));
-        const bool same = static_cast<std::size_t>(number_at(ref_iters[e], reference_path)) == it &&
-                          static_cast<std::size_t>(train[e]) == rt &&
-                          static_cast<std::size_t>(test[e]) == rs;
-        ok = ok && same;
-        ++compared;
-        std::printf("%9zu | %10zu / %-10zu | %10zu / %-10zu | %.3g %s\n", it,
-                    static_cast<std::size_t>(train[e]), rt, static_cast<std::size_t>(test[e]), rs,
-                    so_far, same ? "" : "  <-- differs");
-    }
-    std::printf("\ncompared %zu losses and %zu evaluations with %s\n", n, compared,
-                reference_path.c_str());
-    std::printf("max relative loss difference %.3g (iteration %zu), tolerance %.0e: %s\n", max_rel,
-                worst, kLossTolerance, ok ? "REPRODUCED" : "DIFFERENT");
-    return ok;
+    for (const auto& r : c.evaluations)
+        std::printf("%9zu | %10zu / %-10zu | %10zu / %-10zu | %.3g%s\n", r.iteration,
+                    r.train_correct, r.reference_train_correct, r.test_correct,
+                    r.reference_test_correct, r.max_relative_loss_difference_so_far,
+                    r.same() ? "" : "  <-- differs");
+    std::printf("\ncompared %zu losses and %zu evaluations with %s\n", c.losses_compared,
+                c.evaluations.size(), reference_path.c_str());
+    std::printf("max relative loss difference %.3g (iteration %zu), tolerance %.0e: %s\n",
+                c.max_relative_loss_difference, c.worst_iteration, mm::kBookLossTolerance,
+                c.reproduced() ? "REPRODUCED" : "DIFFERENT");
+    return c.reproduced();
 }
 
 int run(const ReproduceArgs& args) {
@@ -111,7 +54,7 @@ int run(const ReproduceArgs& args) {
                     output.c_str());
         return 0;
     }
-    return compare(output, args.reference) ? 0 : 1;
+    return report(output, args.reference) ? 0 : 1;
 }
 
 mm::app::CommandRegistration registration(70, [](CLI::App& app) {
