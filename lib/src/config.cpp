@@ -1,6 +1,3 @@
-#include <mnist_minibatch/config.hpp>
-#include <mnist_minibatch/error.hpp>
-
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -10,6 +7,8 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <mnist_minibatch/config.hpp>
+#include <mnist_minibatch/error.hpp>
 #include <set>
 #include <sstream>
 #include <system_error>
@@ -124,7 +123,9 @@ std::size_t read_count(const Node& n, std::size_t min, const std::string& what) 
         read_integer(n, min, std::numeric_limits<std::size_t>::max(), what));
 }
 
-std::string at_least(std::size_t min) { return "an integer >= " + std::to_string(min); }
+std::string at_least(std::size_t min) {
+    return "an integer >= " + std::to_string(min);
+}
 
 struct RealRange {
     const char* description;
@@ -170,11 +171,15 @@ struct Field {
 // Accessors that work on both a Config and a const Config, so one lambda serves reader and writer.
 template <class S, class T>
 auto at(S Config::*section, T S::*member) {
-    return [section, member](auto& c) -> auto& { return (c.*section).*member; };
+    return [ section, member ](auto& c) -> auto& {
+        return (c.*section).*member;
+    };
 }
 template <class T>
 auto at(T Config::*member) {
-    return [member](auto& c) -> auto& { return c.*member; };
+    return [member](auto& c) -> auto& {
+        return c.*member;
+    };
 }
 
 template <class Get, class Read>
@@ -220,9 +225,10 @@ Field optional_count(std::string key, Get get) {
     return {std::move(key),
             {},
             [get](const Node& n, Config& c) {
-                get(c) = n.value.is_null()
-                             ? std::nullopt
-                             : std::optional<std::size_t>(read_count(n, 1, "an integer >= 1 or null"));
+                get(c) =
+                    n.value.is_null()
+                        ? std::nullopt
+                        : std::optional<std::size_t>(read_count(n, 1, "an integer >= 1 or null"));
             },
             [get](const Config& c) { return get(c) ? json(*get(c)) : json(nullptr); }};
 }
@@ -238,7 +244,8 @@ Field seed(std::string key, Get get) {
 
 template <class Get>
 Field real(std::string key, Get get, const RealRange& range) {
-    return value_field(std::move(key), get, [&range](const Node& n) { return read_real(n, range); });
+    return value_field(std::move(key), get,
+                       [&range](const Node& n) { return read_real(n, range); });
 }
 
 template <class Get>
@@ -247,9 +254,9 @@ Field sizes(std::string key, Get get) {
         if (!n.value.is_array()) n.expected("an array of integers >= 1 (empty: no hidden layer)");
         std::vector<std::size_t> out;
         for (std::size_t i = 0; i < n.value.size(); ++i)
-            out.push_back(read_count(Node{n.value[i], child_pointer(n.pointer, std::to_string(i)),
-                                          n.problems},
-                                     1, at_least(1)));
+            out.push_back(read_count(
+                Node{n.value[i], child_pointer(n.pointer, std::to_string(i)), n.problems}, 1,
+                at_least(1)));
         return out;
     });
 }
@@ -267,27 +274,25 @@ const Field& schema() {
                              flag("normalize", at(&Config::dataset, &DatasetConfig::normalize)),
                              flag("flatten", at(&Config::dataset, &DatasetConfig::flatten)),
                              flag("one_hot", at(&Config::dataset, &DatasetConfig::one_hot))}),
-         section("model",
-                 {sizes("hidden_sizes", at(&Config::model, &ModelConfig::hidden_sizes)),
-                  choice("activation", at(&Config::model, &ModelConfig::activation),
-                         {"sigmoid", "relu"}),
-                  choice("init", at(&Config::model, &ModelConfig::init),
-                         {"normal", "he", "xavier"}),
-                  real("weight_init_std", at(&Config::model, &ModelConfig::weight_init_std),
-                       kPositive),
-                  choice("dtype", at(&Config::model, &ModelConfig::dtype),
-                         {"float32", "float64"})}),
+         section(
+             "model",
+             {sizes("hidden_sizes", at(&Config::model, &ModelConfig::hidden_sizes)),
+              choice("activation", at(&Config::model, &ModelConfig::activation),
+                     {"sigmoid", "relu"}),
+              choice("init", at(&Config::model, &ModelConfig::init), {"normal", "he", "xavier"}),
+              real("weight_init_std", at(&Config::model, &ModelConfig::weight_init_std), kPositive),
+              choice("dtype", at(&Config::model, &ModelConfig::dtype), {"float32", "float64"})}),
          choice("loss", at(&Config::loss), {"cross_entropy", "sum_squares"}),
          choice("gradient", at(&Config::gradient), {"backprop", "numerical"}),
-         section("optimizer",
-                 {choice("name", at(&Config::optimizer, &OptimizerConfig::name),
-                         {"sgd", "momentum", "adam"}),
-                  real("learning_rate", at(&Config::optimizer, &OptimizerConfig::learning_rate),
-                       kPositive),
-                  real("momentum", at(&Config::optimizer, &OptimizerConfig::momentum),
-                       kUnitInterval),
-                  real("beta1", at(&Config::optimizer, &OptimizerConfig::beta1), kUnitInterval),
-                  real("beta2", at(&Config::optimizer, &OptimizerConfig::beta2), kUnitInterval)}),
+         section(
+             "optimizer",
+             {choice("name", at(&Config::optimizer, &OptimizerConfig::name),
+                     {"sgd", "momentum", "adam"}),
+              real("learning_rate", at(&Config::optimizer, &OptimizerConfig::learning_rate),
+                   kPositive),
+              real("momentum", at(&Config::optimizer, &OptimizerConfig::momentum), kUnitInterval),
+              real("beta1", at(&Config::optimizer, &OptimizerConfig::beta1), kUnitInterval),
+              real("beta2", at(&Config::optimizer, &OptimizerConfig::beta2), kUnitInterval)}),
          section("training",
                  {optional_count("iterations", at(&Config::training, &TrainingConfig::iterations)),
                   optional_count("epochs", at(&Config::training, &TrainingConfig::epochs)),
@@ -300,11 +305,10 @@ const Field& schema() {
                          {"forward", "after_update"})}),
          section("logging", {count("every", at(&Config::logging, &LoggingConfig::every), 1),
                              flag("quiet", at(&Config::logging, &LoggingConfig::quiet))}),
-         section("output",
-                 {text("dir", at(&Config::output, &OutputConfig::dir), false),
-                  count("checkpoint_every", at(&Config::output, &OutputConfig::checkpoint_every),
-                        0),
-                  flag("plots", at(&Config::output, &OutputConfig::plots))})});
+         section("output", {text("dir", at(&Config::output, &OutputConfig::dir), false),
+                            count("checkpoint_every",
+                                  at(&Config::output, &OutputConfig::checkpoint_every), 0),
+                            flag("plots", at(&Config::output, &OutputConfig::plots))})});
     return root;
 }
 
@@ -323,15 +327,15 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
     return row[b.size()];
 }
 
-// The pointer of the section that does have `key`, for a key put at the wrong level.
-std::string home_of(const Field& f, const std::string& pointer, const std::string& key) {
+// The pointers of the sections that do have `key`, for a key put at the wrong level.
+void homes_of(const Field& f, const std::string& pointer, const std::string& key,
+              std::vector<std::string>& homes) {
     for (const auto& c : f.children) {
         if (!c.is_section()) continue;
         const std::string p = child_pointer(pointer, c.key);
-        if (c.find(key)) return p;
-        if (auto deeper = home_of(c, p, key); !deeper.empty()) return deeper;
+        if (c.find(key)) homes.push_back(p);
+        homes_of(c, p, key, homes);
     }
-    return {};
 }
 
 std::string unknown_key_message(const Field& parent, const std::string& parent_pointer,
@@ -348,8 +352,13 @@ std::string unknown_key_message(const Field& parent, const std::string& parent_p
     }
     if (best_distance <= std::max<std::size_t>(2, key.size() / 3))
         return "unknown key; did you mean \"" + *best + "\"?";
-    const std::string home = home_of(schema(), "", key);
-    if (!home.empty()) return "unknown key here; \"" + key + "\" belongs in " + home;
+    std::vector<std::string> homes;
+    homes_of(schema(), "", key, homes);
+    if (!homes.empty()) {
+        std::string where;
+        for (const auto& h : homes) where += (where.empty() ? "" : " or ") + h;
+        return "unknown key here; \"" + key + "\" belongs in " + where;
+    }
     return "unknown key; expected one of " + quoted_list(keys);
 }
 
@@ -385,7 +394,8 @@ Config parse_document(const json& j, const Problems& problems) {
 
 json write_section(const Field& section, const Config& c) {
     json j = json::object();
-    for (const auto& f : section.children) j[f.key] = f.is_section() ? write_section(f, c) : f.write(c);
+    for (const auto& f : section.children)
+        j[f.key] = f.is_section() ? write_section(f, c) : f.write(c);
     return j;
 }
 
@@ -397,8 +407,12 @@ public:
 
     bool operator()(int, json::parse_event_t event, json& parsed) {
         switch (event) {
-            case json::parse_event_t::object_start: stack_.push_back({false, 0, {}, {}}); break;
-            case json::parse_event_t::array_start: stack_.push_back({true, 0, {}, {}}); break;
+            case json::parse_event_t::object_start:
+                stack_.push_back({false, 0, {}, {}});
+                break;
+            case json::parse_event_t::array_start:
+                stack_.push_back({true, 0, {}, {}});
+                break;
             case json::parse_event_t::key: {
                 auto& top = stack_.back();
                 top.key = parsed.get<std::string>();
@@ -411,7 +425,9 @@ public:
                 stack_.pop_back();
                 element_done();
                 break;
-            case json::parse_event_t::value: element_done(); break;
+            case json::parse_event_t::value:
+                element_done();
+                break;
         }
         return true;
     }
@@ -441,7 +457,8 @@ private:
 
 // nlohmann's message without its "[json.exception.parse_error.101] " tag; the rest is for the user.
 std::string without_exception_tag(std::string what) {
-    if (const auto end = what.find("] "); what.rfind("[json.exception.", 0) == 0 && end != std::string::npos)
+    if (const auto end = what.find("] ");
+        what.rfind("[json.exception.", 0) == 0 && end != std::string::npos)
         what.erase(0, end + 2);
     return what;
 }
@@ -485,7 +502,8 @@ std::string apply_override(json& doc, const std::string& override_text, const st
     const std::string origin = "--set " + override_text;
     const auto eq = override_text.find('=');
     if (eq == std::string::npos)
-        fail_at(source, origin, "", "expected key.path=value (e.g. training.seed=3), found no \"=\"");
+        fail_at(source, origin, "",
+                "expected key.path=value (e.g. training.seed=3), found no \"=\"");
     const auto path = split(override_text.substr(0, eq), '.');
     const std::string value_text = override_text.substr(eq + 1);
 
@@ -496,12 +514,14 @@ std::string apply_override(json& doc, const std::string& override_text, const st
         const std::string parent_pointer = pointer;
         pointer = child_pointer(pointer, path[i]);
         const Field* next = field->find(path[i]);
-        if (!next) fail_at(source, origin, pointer, unknown_key_message(*field, parent_pointer, path[i]));
+        if (!next)
+            fail_at(source, origin, pointer, unknown_key_message(*field, parent_pointer, path[i]));
         field = next;
         if (field->is_section()) {
             json& sub = (*target)[path[i]];
             if (sub.is_null()) sub = json::object();
-            if (!sub.is_object()) fail_at(source, "", pointer, "expected an object, found " + shown(sub));
+            if (!sub.is_object())
+                fail_at(source, "", pointer, "expected an object, found " + shown(sub));
             target = &sub;
         } else if (i + 1 == path.size()) {
             json value = json::parse(value_text, nullptr, false);
@@ -511,7 +531,8 @@ std::string apply_override(json& doc, const std::string& override_text, const st
     if (field->is_section()) {
         std::vector<std::string> keys;
         for (const auto& f : field->children) keys.push_back(f.key);
-        fail_at(source, origin, pointer, "expected a key of this section, one of " + quoted_list(keys));
+        fail_at(source, origin, pointer,
+                "expected a key of this section, one of " + quoted_list(keys));
     }
     return pointer;
 }
@@ -565,7 +586,9 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
     return parse_document(doc, Problems(path, std::move(origins)));
 }
 
-nlohmann::json to_json(const Config& c) { return write_section(schema(), c); }
+nlohmann::json to_json(const Config& c) {
+    return write_section(schema(), c);
+}
 
 void validate_against_dataset(const Config& c, std::size_t train_size, const std::string& source) {
     if (c.training.batch_size > train_size)
@@ -575,13 +598,16 @@ void validate_against_dataset(const Config& c, std::size_t train_size, const std
 }
 
 bool operator==(const Config& a, const Config& b) {
-    return fields_of(a.dataset) == fields_of(b.dataset) && fields_of(a.model) == fields_of(b.model) &&
-           a.loss == b.loss && a.gradient == b.gradient &&
-           fields_of(a.optimizer) == fields_of(b.optimizer) &&
+    return fields_of(a.dataset) == fields_of(b.dataset) &&
+           fields_of(a.model) == fields_of(b.model) && a.loss == b.loss &&
+           a.gradient == b.gradient && fields_of(a.optimizer) == fields_of(b.optimizer) &&
            fields_of(a.training) == fields_of(b.training) &&
-           fields_of(a.logging) == fields_of(b.logging) && fields_of(a.output) == fields_of(b.output);
+           fields_of(a.logging) == fields_of(b.logging) &&
+           fields_of(a.output) == fields_of(b.output);
 }
 
-bool operator!=(const Config& a, const Config& b) { return !(a == b); }
+bool operator!=(const Config& a, const Config& b) {
+    return !(a == b);
+}
 
 }  // namespace mm

@@ -1,14 +1,12 @@
-#include <mnist_minibatch/config.hpp>
-#include <mnist_minibatch/error.hpp>
-
-#include <catch2/catch.hpp>
-
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <mnist_minibatch/config.hpp>
+#include <mnist_minibatch/error.hpp>
 #include <set>
 #include <string>
 
@@ -143,24 +141,30 @@ TEST_CASE("config: an empty hidden_sizes list is softmax regression", "[config]"
     CHECK(c.model.hidden_sizes.empty());
 }
 
-TEST_CASE("config: an unknown key names its path and suggests the nearest allowed key", "[config]") {
+TEST_CASE("config: an unknown key names its path and suggests the nearest allowed key",
+          "[config]") {
     CHECK(parse_error(R"({"optimizer": {"learning_rat": 0.1}})") ==
           R"(x.json: /optimizer/learning_rat: unknown key; did you mean "learning_rate"?)");
     CHECK(parse_error(R"({"training": {"batch-size": 10}})") ==
           R"(x.json: /training/batch-size: unknown key; did you mean "batch_size"?)");
-    CHECK(parse_error(R"({"modle": {}})") == R"(x.json: /modle: unknown key; did you mean "model"?)");
+    CHECK(parse_error(R"({"modle": {}})") ==
+          R"(x.json: /modle: unknown key; did you mean "model"?)");
     // Nothing close: the allowed keys are listed instead.
     CHECK(parse_error(R"({"logging": {"verbosity": 3}})") ==
           R"(x.json: /logging/verbosity: unknown key; expected one of "every", "quiet")");
     // A real key at the wrong level says where it belongs.
     CHECK(parse_error(R"({"learning_rate": 0.1})") ==
           R"(x.json: /learning_rate: unknown key here; "learning_rate" belongs in /optimizer)");
+    CHECK(parse_error(R"({"dir": "runs"})") ==
+          R"(x.json: /dir: unknown key here; "dir" belongs in /dataset or /output)");
     // Keys with '/', '~' or control characters are escaped so the message stays one line.
-    CHECK(parse_error("{\"a/b~\\n\": 1}") ==
-          R"(x.json: /a~1b~0\u000a: unknown key; expected one of "dataset", "model", "loss", "gradient", "optimizer", "training", "logging", "output")");
+    CHECK(
+        parse_error("{\"a/b~\\n\": 1}") ==
+        R"(x.json: /a~1b~0\u000a: unknown key; expected one of "dataset", "model", "loss", "gradient", "optimizer", "training", "logging", "output")");
 }
 
-TEST_CASE("config: a value of the wrong type names what was expected and what was found", "[config]") {
+TEST_CASE("config: a value of the wrong type names what was expected and what was found",
+          "[config]") {
     CHECK(parse_error(R"({"training": {"batch_size": "100"}})") ==
           R"(x.json: /training/batch_size: expected an integer >= 1, found "100")");
     CHECK(parse_error(R"({"training": {"batch_size": 100.5}})") ==
@@ -247,7 +251,8 @@ TEST_CASE("config: every range rule has its own message", "[config]") {
          R"(/model/init: expected one of "normal", "he", "xavier", found "zeros")"},
         {R"({"gradient": "finite"})",
          R"(/gradient: expected one of "backprop", "numerical", found "finite")"},
-        {R"({"loss": "mse"})", R"(/loss: expected one of "cross_entropy", "sum_squares", found "mse")"},
+        {R"({"loss": "mse"})",
+         R"(/loss: expected one of "cross_entropy", "sum_squares", found "mse")"},
         {R"({"optimizer": {"name": "rmsprop"}})",
          R"(/optimizer/name: expected one of "sgd", "momentum", "adam", found "rmsprop")"},
         {R"({"dataset": {"name": "cifar10"}})",
@@ -282,14 +287,15 @@ TEST_CASE("config: the edges of every range are accepted", "[config]") {
 }
 
 TEST_CASE("config: iterations and epochs are mutually exclusive", "[config]") {
-    CHECK(parse_error(R"({"training": {"iterations": 100, "epochs": 2}})") ==
-          R"(x.json: /training: expected one of "iterations" and "epochs", found both (100 iterations, 2 epochs))");
-    const auto by_epochs =
-        mm::parse_config(json::parse(R"({"training": {"iterations": null, "epochs": 2}})"), "x.json");
+    CHECK(
+        parse_error(R"({"training": {"iterations": 100, "epochs": 2}})") ==
+        R"(x.json: /training: expected one of "iterations" and "epochs", found both (100 iterations, 2 epochs))");
+    const auto by_epochs = mm::parse_config(
+        json::parse(R"({"training": {"iterations": null, "epochs": 2}})"), "x.json");
     CHECK_FALSE(by_epochs.training.iterations);
     CHECK(by_epochs.training.epochs == std::optional<std::size_t>(2));
-    const auto neither =
-        mm::parse_config(json::parse(R"({"training": {"iterations": null, "epochs": null}})"), "x.json");
+    const auto neither = mm::parse_config(
+        json::parse(R"({"training": {"iterations": null, "epochs": null}})"), "x.json");
     CHECK(neither.training.iterations == std::optional<std::size_t>(10000));
 }
 
@@ -297,27 +303,33 @@ TEST_CASE("config: invalid JSON names the file and the byte position", "[config]
     TempDir dir;
     const std::string path = dir.write("bad.json", "{\n  \"training\": {\"seed\": 1,}\n}\n");
     CHECK(error_of([&] { mm::load_config(path); }) ==
-          path + ": invalid JSON at byte 28: parse error at line 2, column 26: syntax error while "
-                 "parsing object key - unexpected '}'; expected string literal");
+          path +
+              ": invalid JSON at byte 28: parse error at line 2, column 26: syntax error while "
+              "parsing object key - unexpected '}'; expected string literal");
     const std::string empty = dir.write("empty.json", "");
     CHECK(error_of([&] { mm::load_config(empty); }) ==
-          empty + ": invalid JSON at byte 1: parse error at line 1, column 1: syntax error while "
-                  "parsing value - unexpected end of input; expected '[', '{', or a literal");
+          empty +
+              ": invalid JSON at byte 1: parse error at line 1, column 1: syntax error while "
+              "parsing value - unexpected end of input; expected '[', '{', or a literal");
     const std::string huge = dir.write("huge.json", R"({"optimizer": {"learning_rate": 1e400}})");
     CHECK(error_of([&] { mm::load_config(huge); }) ==
           huge + ": invalid JSON: number overflow parsing '1e400'");
     const std::string trailing = dir.write("trailing.json", "{} x");
-    CHECK(error_of([&] { mm::load_config(trailing); }).rfind(trailing + ": invalid JSON at byte 4: ", 0) == 0);
+    CHECK(error_of([&] {
+              mm::load_config(trailing);
+          }).rfind(trailing + ": invalid JSON at byte 4: ", 0) == 0);
 }
 
 TEST_CASE("config: a duplicate key is an error, not a silent last-one-wins", "[config]") {
     TempDir dir;
     const std::string path = dir.write(
-        "dup.json", R"({"model": {"hidden_sizes": [{"a": 1, "a": 2}]}, "optimizer": {"learning_rate": 0.1, "learning_rate": 1}})");
+        "dup.json",
+        R"({"model": {"hidden_sizes": [{"a": 1, "a": 2}]}, "optimizer": {"learning_rate": 0.1, "learning_rate": 1}})");
     CHECK(error_of([&] { mm::load_config(path); }) ==
           path + ": /model/hidden_sizes/0/a: duplicate key; each key may appear only once");
     const std::string second = dir.write(
-        "dup2.json", R"({"model": {"hidden_sizes": [1, 2]}, "optimizer": {"learning_rate": 0.1, "learning_rate": 1}})");
+        "dup2.json",
+        R"({"model": {"hidden_sizes": [1, 2]}, "optimizer": {"learning_rate": 0.1, "learning_rate": 1}})");
     CHECK(error_of([&] { mm::load_config(second); }) ==
           second + ": /optimizer/learning_rate: duplicate key; each key may appear only once");
 }
@@ -335,9 +347,9 @@ TEST_CASE("config: load_config reads a file and its overrides", "[config]") {
     TempDir dir;
     const std::string path = dir.write(
         "c.json", R"({"training": {"iterations": 500}, "model": {"activation": "sigmoid"}})");
-    const auto c = mm::load_config(path, {"training.seed=3", "model.activation=relu",
-                                          "model.hidden_sizes=[100,50]", "output.dir=runs/x y",
-                                          "dataset.one_hot=false", "optimizer.learning_rate=0.5"});
+    const auto c = mm::load_config(
+        path, {"training.seed=3", "model.activation=relu", "model.hidden_sizes=[100,50]",
+               "output.dir=runs/x y", "dataset.one_hot=false", "optimizer.learning_rate=0.5"});
     CHECK(c.training.seed == 3);
     CHECK(c.training.iterations == std::optional<std::size_t>(500));
     CHECK(c.model.activation == "relu");
@@ -356,12 +368,19 @@ TEST_CASE("config: an override of the run length replaces the one in the file", 
     const auto by_epochs = mm::load_config(path, {"training.epochs=3"});
     CHECK_FALSE(by_epochs.training.iterations);
     CHECK(by_epochs.training.epochs == std::optional<std::size_t>(3));
-    CHECK(error_of([&] { mm::load_config(path, {"training.epochs=3", "training.iterations=7"}); }) ==
-          path + R"(: /training: expected one of "iterations" and "epochs", found both (7 iterations, 3 epochs))");
+    CHECK(
+        error_of([&] {
+            mm::load_config(path, {"training.epochs=3", "training.iterations=7"});
+        }) ==
+        path +
+            R"(: /training: expected one of "iterations" and "epochs", found both (7 iterations, 3 epochs))");
     // Without overrides the file's own conflict is still an error.
-    const std::string both = dir.write("both.json", R"({"training": {"iterations": 5, "epochs": 1}})");
-    CHECK(error_of([&] { mm::load_config(both); }) ==
-          both + R"(: /training: expected one of "iterations" and "epochs", found both (5 iterations, 1 epochs))");
+    const std::string both =
+        dir.write("both.json", R"({"training": {"iterations": 5, "epochs": 1}})");
+    CHECK(
+        error_of([&] { mm::load_config(both); }) ==
+        both +
+            R"(: /training: expected one of "iterations" and "epochs", found both (5 iterations, 1 epochs))");
 }
 
 TEST_CASE("config: an override must name a known key", "[config]") {
@@ -371,12 +390,18 @@ TEST_CASE("config: an override must name a known key", "[config]") {
           path + R"(: --set training.sed=1: /training/sed: unknown key; did you mean "seed"?)");
     CHECK(error_of([&] { mm::load_config(path, {"trainig.seed=1"}); }) ==
           path + R"(: --set trainig.seed=1: /trainig: unknown key; did you mean "training"?)");
-    CHECK(error_of([&] { mm::load_config(path, {"training=1"}); }) ==
-          path + R"(: --set training=1: /training: expected a key of this section, one of "iterations", "epochs", "batch_size", "sampling", "seed", "eval_every", "loss_log")");
+    CHECK(
+        error_of([&] { mm::load_config(path, {"training=1"}); }) ==
+        path +
+            R"(: --set training=1: /training: expected a key of this section, one of "iterations", "epochs", "batch_size", "sampling", "seed", "eval_every", "loss_log")");
     CHECK(error_of([&] { mm::load_config(path, {"loss.name=x"}); }) ==
-          path + ": --set loss.name=x: /loss/name: unknown key; /loss is a value, not an object with keys");
-    CHECK(error_of([&] { mm::load_config(path, {"training.seed"}); }) ==
-          path + R"(: --set training.seed: top level: expected key.path=value (e.g. training.seed=3), found no "=")");
+          path +
+              ": --set loss.name=x: /loss/name: unknown key; /loss is a value, not an object with "
+              "keys");
+    CHECK(
+        error_of([&] { mm::load_config(path, {"training.seed"}); }) ==
+        path +
+            R"(: --set training.seed: top level: expected key.path=value (e.g. training.seed=3), found no "=")");
     // The file's section must be an object for an override to go inside it.
     const std::string scalar = dir.write("s.json", R"({"training": 5})");
     CHECK(error_of([&] { mm::load_config(scalar, {"training.seed=1"}); }) ==
@@ -386,10 +411,14 @@ TEST_CASE("config: an override must name a known key", "[config]") {
 TEST_CASE("config: a bad override value names the override", "[config]") {
     TempDir dir;
     const std::string path = dir.write("c.json", R"({"training": {"seed": 1}})");
-    CHECK(error_of([&] { mm::load_config(path, {"training.seed=abc"}); }) ==
-          path + R"(: --set training.seed=abc: /training/seed: expected an integer from 0 to 4294967295, found "abc")");
+    CHECK(
+        error_of([&] { mm::load_config(path, {"training.seed=abc"}); }) ==
+        path +
+            R"(: --set training.seed=abc: /training/seed: expected an integer from 0 to 4294967295, found "abc")");
     CHECK(error_of([&] { mm::load_config(path, {"model.hidden_sizes=[100,0]"}); }) ==
-          path + ": --set model.hidden_sizes=[100,0]: /model/hidden_sizes/1: expected an integer >= 1, found 0");
+          path +
+              ": --set model.hidden_sizes=[100,0]: /model/hidden_sizes/1: expected an integer >= "
+              "1, found 0");
     CHECK(error_of([&] { mm::load_config(path, {"output.dir="}); }) ==
           path + R"(: --set output.dir=: /output/dir: expected a non-empty string, found "")");
     // An error in the file itself names only the file.
@@ -414,8 +443,8 @@ TEST_CASE("config: to_json writes every key and round-trips", "[config]") {
     CHECK(j["training"]["iterations"].is_null());
     CHECK(j["training"]["epochs"] == 4);
     CHECK(j["dataset"]["dir"] == "");
-    const std::set<std::string> sections{"dataset", "model", "loss", "gradient", "optimizer",
-                                         "training", "logging", "output"};
+    const std::set<std::string> sections{"dataset",   "model",    "loss",    "gradient",
+                                         "optimizer", "training", "logging", "output"};
     std::set<std::string> top;
     for (const auto& item : j.items()) top.insert(item.key());
     CHECK(top == sections);
