@@ -48,6 +48,7 @@ int run(const ReproduceArgs& args) {
     options.quiet = args.quiet;
     options.overwrite = true;
     options.plots = false;
+    options.config_source = args.config;
     mm::train(config, options);
     if (args.reference.empty()) {
         std::printf("run written to %s (give --reference FILE to compare it with the book's run)\n",

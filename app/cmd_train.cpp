@@ -32,6 +32,7 @@ int run(const TrainArgs& args) {
     options.plots = !args.no_plots;
     options.threads = args.threads;
     options.interrupt = &g_interrupted;
+    options.config_source = args.config;
     // Ctrl-C (and a polite kill) finish the current iteration and leave a checkpoint.
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);

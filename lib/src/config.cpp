@@ -389,6 +389,12 @@ Config parse_document(const json& j, const Problems& problems) {
                                        std::to_string(*t.iterations) + " iterations, " +
                                        std::to_string(*t.epochs) + " epochs)");
     if (!t.iterations && !t.epochs) t.iterations = kDefaultIterations;
+    // The book's load_mnist(flatten=False) keeps 1x28x28 images for its chapter-7 CNN; every
+    // network here starts with a fully connected layer, which takes flat vectors.
+    if (!c.dataset.flatten)
+        problems.fail("/dataset/flatten",
+                      "expected true (the fully connected network takes each image as one flat "
+                      "vector; false is the book's layout for convolutional networks), found false");
     return c;
 }
 

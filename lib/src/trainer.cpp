@@ -326,7 +326,7 @@ void prepare_output_dir(const RunPaths& paths, bool overwrite) {
 TrainOutcome train(const Config& config, const TrainOptions& options) {
     // Everything that can be checked is checked before the run directory is touched.
     MnistDataset data = load_dataset(config);
-    validate_against_dataset(config, data.train.size(), "config");
+    validate_against_dataset(config, data.train.size(), options.config_source);
     const RunPaths paths(config.output.dir);
     prepare_output_dir(paths, options.overwrite);
     write_file_atomically(paths.config, to_json(config).dump(2) + "\n");

@@ -430,7 +430,7 @@ TEST_CASE("config: a bad override value names the override", "[config]") {
 TEST_CASE("config: to_json writes every key and round-trips", "[config]") {
     mm::Config c;
     c.dataset.name = "fashion-mnist";
-    c.dataset.flatten = false;
+    c.dataset.one_hot = false;
     c.model.hidden_sizes = {};
     c.model.weight_init_std = 0.1 + 0.2;  // not a short decimal: checks the exact round trip
     c.optimizer.learning_rate = 1.0 / 3.0;
@@ -532,4 +532,10 @@ TEST_CASE("config: the batch must fit in the train set", "[config]") {
     c.gradient = "numerical";
     c.training.batch_size = 1;
     CHECK_NOTHROW(mm::validate_against_dataset(c, 60000, "x.json"));
+}
+
+TEST_CASE("config: unflattened images are refused, the network is fully connected", "[config]") {
+    CHECK(error_of([] { mm::parse_config(json::parse(R"({"dataset": {"flatten": false}})"), "f.json"); }) ==
+          "f.json: /dataset/flatten: expected true (the fully connected network takes each image as "
+          "one flat vector; false is the book's layout for convolutional networks), found false");
 }

@@ -12,6 +12,7 @@
 namespace mm {
 
 struct TrainOptions {
+    std::string config_source = "config";  // the config file's name, for messages
     bool quiet = false;                     // no progress output (also config logging.quiet)
     std::optional<std::size_t> log_every;   // overrides logging.every
     bool overwrite = false;                 // replace an earlier run in the output directory
