@@ -39,7 +39,7 @@ mm::GradientCheck run_check(mm::Activation activation, mm::LossKind loss,
 // compares float32 backprop with float64 backprop tightly.
 template <class T>
 double tolerance() {
-    return sizeof(T) == 8 ? 1e-5 : 0.2;
+    return sizeof(T) == 8 ? 1e-6 : 0.2;
 }
 
 }  // namespace
