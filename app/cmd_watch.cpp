@@ -42,10 +42,9 @@ std::string format(const char* pattern, double v) {
 
 // The loss the run trains, as written in its config.json; cee when it cannot tell yet.
 std::string trained_loss_column(const fs::path& dir) {
-    const fs::path config = dir / "config.json";
-    if (!fs::exists(config)) return "cee";
-    const auto j = mm::read_json_file(config.string());
-    return j.is_object() && j.value("loss", "") == "sum_squares" ? "sse" : "cee";
+    const auto j = mm::read_json_file((dir / "config.json").string());
+    const auto loss = j.is_object() ? j.find("loss") : j.end();
+    return mm::loss_column_of(loss != j.end() && loss->is_string() ? loss->get<std::string>() : "");
 }
 
 std::string frame(const Options& o, const std::string& column, const mm::CsvLogFollower& loss,
@@ -92,7 +91,9 @@ int run(const Options& o) {
     std::string column = o.loss_column;
     for (bool first = true;; first = false) {
         if (column.empty() && fs::exists(dir / "config.json")) column = trained_loss_column(dir);
-        const bool grew = loss.poll() | epochs.poll();
+        const bool loss_grew = loss.poll();
+        const bool epochs_grew = epochs.poll();
+        const bool grew = loss_grew || epochs_grew;
         const bool done = fs::exists(summary);
         if (first || grew || done) {
             const std::string text = frame(o, column.empty() ? "cee" : column, loss, epochs, summary);

@@ -9,6 +9,10 @@
 
 namespace mm {
 
+std::string loss_column_of(const std::string& loss_name) {
+    return loss_name == "sum_squares" ? "sse" : "cee";
+}
+
 std::string loss_column_name(const std::string& column) {
     if (column == "cee") return "cross-entropy error";
     if (column == "sse") return "sum of squared errors";

@@ -27,8 +27,7 @@ std::string string_at(const nlohmann::json& j, const char* a, const char* b = nu
 
 // The loss the run trains, from summary.json, else config.json; "cee" when neither says.
 std::string trained_loss_column(const RunReportContent& c) {
-    const std::string loss = c.summary ? c.summary->loss : string_at(c.config, "loss");
-    return loss == "sum_squares" ? "sse" : "cee";
+    return loss_column_of(c.summary ? c.summary->loss : string_at(c.config, "loss"));
 }
 
 // Draws the mistakes with the test images of the dataset the run used; a note when it cannot.

@@ -24,6 +24,10 @@ std::vector<double> moving_average(const std::vector<double>& v, std::size_t win
 // values, nan/inf gaps (left out and counted in a note), millions of rows.
 std::string loss_chart_svg(const CsvLog& loss_log, const LossChartOptions& options = {});
 
+// The loss.csv column of a config's or summary's loss name: "sse" for "sum_squares", else "cee"
+// (also when the run does not say).
+std::string loss_column_of(const std::string& loss_name);
+
 // "cross-entropy error" / "sum of squared errors" for "cee" / "sse"; throws mm::Error otherwise.
 std::string loss_column_name(const std::string& column);
 
