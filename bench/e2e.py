@@ -11,6 +11,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -42,6 +43,7 @@ class Sample:
     cpu: float
     rss_mb: float
     test_acc: float
+    timed_out: bool = False
 
 
 def fail(message):
@@ -117,18 +119,28 @@ def test_accuracy(runner, stdout, out_dir):
     return float(m.group(1))
 
 
-def run_once(runner, threads, iterations, work_dir):
+def run_once(runner, threads, iterations, work_dir, timeout):
     out_dir = os.path.join(work_dir, f"{runner.name}-t{threads}")
     time_file = os.path.join(work_dir, "time.txt")
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads),
                PYTHONDONTWRITEBYTECODE="1")
     cmd = ["/usr/bin/time", "-v", "-o", time_file] + runner.argv_for(threads, iterations, out_dir)
-    proc = subprocess.run(cmd, env=env, cwd=work_dir, capture_output=True, text=True)
+    # Its own session, so a timeout ends the whole tree (time, python, its pool threads).
+    proc = subprocess.Popen(cmd, env=env, cwd=work_dir, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        shutil.rmtree(out_dir, ignore_errors=True)
+        nan = float("nan")
+        return Sample(float(timeout), nan, nan, nan, timed_out=True)
     if proc.returncode != 0:
         fail(f"{runner.name} (threads {threads}) exited with {proc.returncode}: "
-             f"{' '.join(cmd[4:])}\n{proc.stderr[-2000:]}")
+             f"{' '.join(cmd[4:])}\n{stderr[-2000:]}")
     wall, cpu, rss = parse_time_v(time_file)
-    acc = test_accuracy(runner, proc.stdout, out_dir)
+    acc = test_accuracy(runner, stdout, out_dir)
     if iterations == FULL_ITERATIONS and not ACCURACY_BAND[0] <= acc <= ACCURACY_BAND[1]:
         fail(f"{runner.name} (threads {threads}): final test accuracy {acc} is outside "
              f"{ACCURACY_BAND}: it did not run the chapter-4 workload")
@@ -137,11 +149,32 @@ def run_once(runner, threads, iterations, work_dir):
 
 
 def median_of(samples, attr):
-    return statistics.median(getattr(s, attr) for s in samples)
+    """The median; NaN when a run timed out, except for the wall time, whose median then is a
+    lower bound (a timed-out run counts as the timeout)."""
+    values = [getattr(s, attr) for s in samples]
+    return float("nan") if any(v != v for v in values) else statistics.median(values)
+
+
+def timed_out(samples):
+    return any(s.timed_out for s in samples)
+
+
+def number(value, samples, digits=2):
+    if value != value:  # NaN: unknown because a run timed out
+        return "n/a"
+    return (">" if timed_out(samples) else "") + f"{value:.{digits}f}"
 
 
 def best_threads(runner, attr):
-    return min(runner.samples, key=lambda t: median_of(runner.samples[t], attr))
+    finished = [t for t in runner.samples if not timed_out(runner.samples[t])]
+    return min(finished or runner.samples, key=lambda t: median_of(runner.samples[t], attr))
+
+
+def ratio(peer, ours, attr):
+    """Peer's median / ours; a lower bound (">") when the peer timed out, unknown when ours did."""
+    if timed_out(ours) or (timed_out(peer) and attr != "wall"):
+        return "n/a"
+    return number(median_of(peer, attr) / median_of(ours, attr), peer) + "x"
 
 
 def load_average():
@@ -171,10 +204,11 @@ def report(runners, args, load_before):
     for r in runners:
         for t in sorted(r.samples):
             s = r.samples[t]
-            out.append(f"| {r.label} | {r.dtype} | {t} | {median_of(s, 'wall'):.2f} | "
+            done = [x for x in s if not x.timed_out]
+            out.append(f"| {r.label} | {r.dtype} | {t} | {number(median_of(s, 'wall'), s)} | "
                        f"{min(x.wall for x in s):.2f}-{max(x.wall for x in s):.2f} | "
-                       f"{median_of(s, 'cpu'):.2f} | {median_of(s, 'rss_mb'):.0f} | "
-                       f"{s[-1].test_acc:.4f} |")
+                       f"{number(median_of(s, 'cpu'), s)} | {number(median_of(s, 'rss_mb'), s, 0)} | "
+                       f"{f'{done[-1].test_acc:.4f}' if done else 'n/a'} |")
 
     comparisons = [("ours_f32", p) for p in ("numpy_f64", "numpy_f32", "torch_autograd",
                                               "torch_manual")] + [("ours_f64", "numpy_f64")]
@@ -190,11 +224,9 @@ def report(runners, args, load_before):
                 "|---|---|" + "---|" * len(cols)]
         for a, b in comparisons:
             ra, rb = by_name[a], by_name[b]
-            cells = [f"{median_of(rb.samples[t], attr) / median_of(ra.samples[t], attr):.2f}x"
-                     for t in args.threads]
+            cells = [ratio(rb.samples[t], ra.samples[t], attr) for t in args.threads]
             ta, tb = best_threads(ra, attr), best_threads(rb, attr)
-            best = median_of(rb.samples[tb], attr) / median_of(ra.samples[ta], attr)
-            cells.append(f"{best:.2f}x (t{ta} vs t{tb})")
+            cells.append(ratio(rb.samples[tb], ra.samples[ta], attr) + f" (t{ta} vs t{tb})")
             out.append(f"| {ra.label} | {rb.label} | " + " | ".join(cells) + " |")
     return "\n".join(out)
 
@@ -209,6 +241,8 @@ def main():
     ap.add_argument("--only", help="comma-separated runner names: ours_f32, ours_f64, numpy_f64, "
                     "numpy_f32, torch_autograd, torch_manual (default: all)")
     ap.add_argument("--output", help="also write the Markdown report to this file")
+    ap.add_argument("--timeout", type=float, help="seconds after which a run is killed and counted "
+                    "as taking at least that long (shown as '>'); default: no limit")
     args = ap.parse_args()
     try:
         args.threads = [int(t) for t in args.threads.split(",")]
@@ -239,11 +273,13 @@ def main():
             order = runners if rnd % 2 == 0 else runners[::-1]
             for threads in args.threads:
                 for r in order:
-                    s = run_once(r, threads, args.iterations, work_dir)
+                    s = run_once(r, threads, args.iterations, work_dir, args.timeout)
                     r.samples.setdefault(threads, []).append(s)
-                    print(f"round {rnd + 1}/{args.rounds} threads {threads} {r.name}: "
-                          f"{s.wall:.2f} s wall, {s.cpu:.2f} s CPU, {s.rss_mb:.0f} MB, "
-                          f"test accuracy {s.test_acc:.4f}", file=sys.stderr, flush=True)
+                    what = (f"timed out after {s.wall:g} s" if s.timed_out else
+                            f"{s.wall:.2f} s wall, {s.cpu:.2f} s CPU, {s.rss_mb:.0f} MB, "
+                            f"test accuracy {s.test_acc:.4f}")
+                    print(f"round {rnd + 1}/{args.rounds} threads {threads} {r.name}: {what}",
+                          file=sys.stderr, flush=True)
     text = report(runners, args, load_before)
     print(text)
     if args.output:
