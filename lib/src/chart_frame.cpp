@@ -106,9 +106,18 @@ std::vector<double> nice_range(double& lo, double& hi, bool log) {
     }
     const double step = nice_step(lo, hi, 6);
     const double nlo = std::floor(lo / step) * step, nhi = std::ceil(hi / step) * step;
+    // An end moves out to the next tick only when that adds little empty space (an epoch axis
+    // ending at 16.002 should not run on to 18); otherwise it gets a small margin.
+    // Halves throughout: the span of [-DBL_MAX, DBL_MAX] does not fit a double.
+    const double half_span = hi / 2 - lo / 2;
+    const double half_gap = 0.10 * half_span, half_margin = 0.02 * half_span;
     if (std::isfinite(nlo) && std::isfinite(nhi)) {
-        lo = nlo;
-        hi = nhi;
+        const double new_lo = lo / 2 - nlo / 2 <= half_gap ? nlo : 2 * (lo / 2 - half_margin);
+        const double new_hi = nhi / 2 - hi / 2 <= half_gap ? nhi : 2 * (hi / 2 + half_margin);
+        if (std::isfinite(new_lo) && std::isfinite(new_hi)) {
+            lo = new_lo;
+            hi = new_hi;
+        }
     }
     return linear_ticks(lo, hi, step);
 }

@@ -68,6 +68,10 @@ std::string loss_chart_svg(const CsvLog& loss_log, const LossChartOptions& optio
     const std::size_t window =
         options.smoothing_window > 0 ? options.smoothing_window : std::max<std::size_t>(1, n / 50);
     const auto smooth = moving_average(y, window);
+    // Each average is drawn at the middle of its window, so that the line follows the data
+    // instead of trailing it by half a window.
+    std::vector<double> smooth_x(n);
+    for (std::size_t j = 0; j < n; ++j) smooth_x[j] = x[(j + 1 >= window ? j + 1 - window + j : j) / 2];
 
     ChartLayout layout;
     AxisSpec xa, ya;
@@ -114,13 +118,13 @@ std::string loss_chart_svg(const CsvLog& loss_log, const LossChartOptions& optio
     }
     svg.close_group();
     svg.open_group({{"class", "series smoothed"}, {"data-window", std::to_string(window)}});
-    for (const auto& run : series_polylines(x, smooth, xa.scale, ya.scale))
+    for (const auto& run : series_polylines(smooth_x, smooth, xa.scale, ya.scale))
         if (run.size() > 1) svg.polyline(run, smooth_style);
     svg.close_group();
 
     draw_legend(svg, layout,
                 {{"batch loss", raw_style},
-                 {"moving average of " + std::to_string(window), smooth_style}});
+                 {"centred moving average of " + std::to_string(window), smooth_style}});
     return svg.finish();
 }
 

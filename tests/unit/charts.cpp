@@ -144,6 +144,11 @@ TEST_CASE("nice_range widens to tick steps of 1, 2 or 5 times a power of ten", "
     CHECK(ticks.back() == Approx(2.5));
     CHECK(mm::tick_labels(ticks, false) == std::vector<std::string>{"0", "0.5", "1.0", "1.5", "2.0", "2.5"});
 
+    lo = 0, hi = 16.0017;  // the next tick (18) would leave 12% empty: a small margin instead
+    ticks = mm::nice_range(lo, hi, false);
+    CHECK(hi == Approx(16.0017 * 1.02));
+    CHECK(ticks.back() == Approx(16));
+
     lo = 3, hi = 3;  // one value
     ticks = mm::nice_range(lo, hi, false);
     CHECK(lo < 3);
@@ -224,6 +229,23 @@ TEST_CASE("loss chart of a normal run: axes, two series inside the box, legend",
     CHECK(notes(*svg).empty());
     // A loss axis starts at 0 like the book's figure.
     CHECK(svg->find_all("g", "y-axis")[0]->find_all("text")[0]->text == "0");
+}
+
+TEST_CASE("the moving average is drawn at the middle of its window", "[charts]") {
+    std::vector<double> line;
+    for (int i = 0; i < 40; ++i) line.push_back(i);
+    mm::LossChartOptions o;
+    o.smoothing_window = 5;
+    const auto svg = parse_xml(mm::loss_chart_svg(loss_log(line), o));
+    const auto raw = polyline_points(*svg->find_all("g", "raw")[0]->find_all("polyline").at(0));
+    const auto smooth = polyline_points(*svg->find_all("g", "smoothed")[0]->find_all("polyline").at(0));
+    REQUIRE(raw.size() == 40);
+    REQUIRE(smooth.size() == 40);
+    // On a straight line the centred average of 5 lies on the data: j's average is point j - 2.
+    for (std::size_t j = 4; j < 40; ++j) {
+        CHECK(smooth[j].first == Approx(raw[j - 2].first));
+        CHECK(smooth[j].second == Approx(raw[j - 2].second));
+    }
 }
 
 TEST_CASE("loss chart of the other loss and with a log axis", "[charts]") {

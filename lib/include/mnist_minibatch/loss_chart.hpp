@@ -1,6 +1,6 @@
 #pragma once
 // The book's Figure 4-11: the batch loss at every iteration (drawn light) with a moving average
-// over it (drawn dark), as an SVG document.
+// over it (drawn dark, each value at the middle of its window), as an SVG document.
 #include <mnist_minibatch/csv_log.hpp>
 
 #include <cstddef>
