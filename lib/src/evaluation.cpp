@@ -1,59 +1,121 @@
 #include <mnist_minibatch/evaluation.hpp>
+
+#include <mnist_minibatch/blas_threads.hpp>
+#include <mnist_minibatch/error.hpp>
+#include <mnist_minibatch/functions.hpp>
 #include <mnist_minibatch/loss.hpp>
 
 #include <algorithm>
+#include <exception>
 #include <numeric>
+#include <thread>
 
 namespace mm {
 namespace {
 
-// Large enough to keep the matrix products efficient, small enough that the float copy of one
-// block (1000 x 784) stays a few MB.
+// Large enough to keep the products efficient, small enough that one block's compressed rows
+// (1000 images, about 150 nonzero pixels each) stay a few MB per thread.
 constexpr std::size_t kBlock = 1000;
+
+struct BlockResult {
+    double cee_sum = 0, sse_sum = 0;
+    std::size_t correct = 0;
+    std::vector<std::size_t> confusion;
+    std::vector<Mistake> mistakes;
+};
+
+// One thread's buffers, reused for all of its blocks.
+template <class T>
+class BlockEvaluator {
+public:
+    BlockEvaluator(const Network<T>& network, const MnistSplit& split, bool normalize,
+                   std::size_t max_mistakes)
+        : network_(network), split_(split), normalize_(normalize), max_mistakes_(max_mistakes) {}
+
+    void run(std::size_t begin, std::size_t count, BlockResult& out) {
+        const std::size_t k = network_.spec().output_size;
+        compress_images(split_, begin, count, normalize_, x_);
+        indices_.resize(count);
+        std::iota(indices_.begin(), indices_.end(), begin);
+        gather_labels(split_, indices_.data(), count, t_);
+        network_.predict(x_, y_, buffers_);
+        const BatchLoss<T> loss = batch_loss(y_, t_);
+        out.cee_sum = static_cast<double>(loss.cross_entropy) * count;
+        out.sse_sum = static_cast<double>(loss.sum_squares) * count;
+        out.confusion.assign(k * k, 0);
+        for (std::size_t r = 0; r < count; ++r) {
+            const std::size_t predicted = argmax(&y_(r, 0), k);
+            const std::size_t label = t_(r);
+            ++out.confusion[label * k + predicted];
+            if (predicted == label)
+                ++out.correct;
+            else if (out.mistakes.size() < max_mistakes_)
+                out.mistakes.push_back({begin + r, label, predicted});
+        }
+    }
+
+private:
+    const Network<T>& network_;
+    const MnistSplit& split_;
+    bool normalize_;
+    std::size_t max_mistakes_;
+    SparseRows<T> x_;
+    ForwardBuffers<T> buffers_;
+    xt::xtensor<T, 2> y_;
+    xt::xtensor<std::size_t, 1> t_;
+    std::vector<std::size_t> indices_;
+};
 
 }  // namespace
 
 template <class T>
-EvaluationResult evaluate(Network<T>& network, const MnistSplit& split, bool normalize,
-                          std::size_t max_mistakes) {
+EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split, bool normalize,
+                          std::size_t max_mistakes, std::size_t threads) {
+    if (threads == 0) throw Error("evaluate: threads is 0; expected at least 1");
+    use_one_blas_thread();
     const std::size_t n = split.size();
     const std::size_t k = network.spec().output_size;
+    const std::size_t blocks = (n + kBlock - 1) / kBlock;
+    std::vector<BlockResult> results(blocks);
+    const std::size_t workers = std::max<std::size_t>(1, std::min(threads, blocks));
+    std::vector<std::exception_ptr> errors(workers);
+    auto work = [&](std::size_t w) {
+        try {
+            BlockEvaluator<T> evaluator(network, split, normalize, max_mistakes);
+            for (std::size_t i = w; i < blocks; i += workers)
+                evaluator.run(i * kBlock, std::min(kBlock, n - i * kBlock), results[i]);
+        } catch (...) {
+            errors[w] = std::current_exception();
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work, w);
+    work(0);
+    for (auto& thread : pool) thread.join();
+    for (const auto& error : errors)
+        if (error) std::rethrow_exception(error);
+
     EvaluationResult result;
     result.total = n;
     result.num_classes = k;
     result.confusion.assign(k * k, 0);
-    std::vector<std::size_t> indices(std::min(kBlock, n));
-    xt::xtensor<T, 2> x, y;
-    xt::xtensor<std::size_t, 1> t;
     double cee_sum = 0, sse_sum = 0;
-    for (std::size_t begin = 0; begin < n; begin += kBlock) {
-        const std::size_t count = std::min(kBlock, n - begin);
-        indices.resize(count);
-        std::iota(indices.begin(), indices.end(), begin);
-        gather_images(split, indices.data(), count, normalize, x);
-        gather_labels(split, indices.data(), count, t);
-        network.predict(x, y);
-        const BatchLoss<T> loss = batch_loss(y, t);
-        cee_sum += static_cast<double>(loss.cross_entropy) * count;
-        sse_sum += static_cast<double>(loss.sum_squares) * count;
-        for (std::size_t r = 0; r < count; ++r) {
-            const T* row = &y(r, 0);
-            const auto predicted = static_cast<std::size_t>(std::max_element(row, row + k) - row);
-            const std::size_t label = t(r);
-            ++result.confusion[label * k + predicted];
-            if (predicted == label)
-                ++result.correct;
-            else if (result.mistakes.size() < max_mistakes)
-                result.mistakes.push_back({begin + r, label, predicted});
-        }
+    for (const BlockResult& block : results) {
+        cee_sum += block.cee_sum;
+        sse_sum += block.sse_sum;
+        result.correct += block.correct;
+        for (std::size_t c = 0; c < k * k; ++c) result.confusion[c] += block.confusion[c];
+        for (const Mistake& m : block.mistakes)
+            if (result.mistakes.size() < max_mistakes) result.mistakes.push_back(m);
     }
     result.cross_entropy = n ? cee_sum / n : 0.0;
     result.sum_squares = n ? sse_sum / n : 0.0;
     return result;
 }
 
-template EvaluationResult evaluate<float>(Network<float>&, const MnistSplit&, bool, std::size_t);
-template EvaluationResult evaluate<double>(Network<double>&, const MnistSplit&, bool,
-                                           std::size_t);
+template EvaluationResult evaluate<float>(const Network<float>&, const MnistSplit&, bool,
+                                          std::size_t, std::size_t);
+template EvaluationResult evaluate<double>(const Network<double>&, const MnistSplit&, bool,
+                                           std::size_t, std::size_t);
 
 }  // namespace mm

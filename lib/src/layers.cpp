@@ -2,31 +2,50 @@
 
 #include <mnist_minibatch/functions.hpp>
 
-#include <xtensor-blas/xlinalg.hpp>
-#include <xtensor/xmanipulation.hpp>
+#include <xtensor-blas/xblas.hpp>
 #include <xtensor/xnoalias.hpp>
 #include <xtensor/xreducer.hpp>
 #include <xtensor/xview.hpp>
 
 namespace mm {
 
+namespace {
+
+template <class T>
+void resize_matrix(xt::xtensor<T, 2>& m, std::size_t rows, std::size_t cols) {
+    if (m.shape(0) != rows || m.shape(1) != cols) m.resize({rows, cols});
+}
+
+}  // namespace
+
+// The products are BLAS gemm calls writing straight into the caller's buffers
+// (xt::linalg::dot would allocate its result on every call).
 template <class T>
 void affine_forward(xt::xtensor<T, 2>& out, const xt::xtensor<T, 2>& x,
                     const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b) {
-    xt::noalias(out) = xt::linalg::dot(x, W) + b;
+    resize_matrix(out, x.shape(0), W.shape(1));
+    xt::blas::gemm(x, W, out);
+    xt::noalias(out) += b;
+}
+
+template <class T>
+void bias_gradient(xt::xtensor<T, 1>& db, const xt::xtensor<T, 2>& dout) {
+    xt::noalias(db) = xt::sum(dout, {0});
 }
 
 template <class T>
 void affine_backward_params(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db,
                             const xt::xtensor<T, 2>& dout, const xt::xtensor<T, 2>& x) {
-    xt::noalias(dW) = xt::linalg::dot(xt::transpose(x), dout);
-    xt::noalias(db) = xt::sum(dout, {0});
+    resize_matrix(dW, x.shape(1), dout.shape(1));
+    xt::blas::gemm(x, dout, dW, true, false);
+    bias_gradient(db, dout);
 }
 
 template <class T>
 void affine_backward_input(xt::xtensor<T, 2>& dx, const xt::xtensor<T, 2>& dout,
                            const xt::xtensor<T, 2>& W) {
-    xt::noalias(dx) = xt::linalg::dot(dout, xt::transpose(W));
+    resize_matrix(dx, dout.shape(0), W.shape(0));
+    xt::blas::gemm(dout, W, dx, false, true);
 }
 
 template <class T>
@@ -81,6 +100,7 @@ void softmax_loss_backward(xt::xtensor<T, 2>& dlogits, const xt::xtensor<T, 2>& 
                                     const xt::xtensor<T, 2>&, const xt::xtensor<T, 1>&);       \
     template void affine_backward_params<T>(xt::xtensor<T, 2>&, xt::xtensor<T, 1>&,            \
                                             const xt::xtensor<T, 2>&, const xt::xtensor<T, 2>&); \
+    template void bias_gradient<T>(xt::xtensor<T, 1>&, const xt::xtensor<T, 2>&);            \
     template void affine_backward_input<T>(xt::xtensor<T, 2>&, const xt::xtensor<T, 2>&,       \
                                            const xt::xtensor<T, 2>&);                          \
     template void sigmoid_forward<T>(xt::xtensor<T, 2>&, const xt::xtensor<T, 2>&);            \

@@ -37,6 +37,11 @@ T loss_of(const BatchLoss<T>& loss, LossKind kind) {
 
 }  // namespace
 
+// Up to this fraction of nonzero inputs the first layer runs over the nonzero entries only
+// (sparse_input.hpp); denser inputs go through the BLAS products. MNIST batches are about 19%
+// nonzero; the sparse kernels are ahead of sgemm/dgemm up to about half (bench/micro_kernels.cpp).
+constexpr double kMaxSparseFraction = 0.5;
+
 // Layer l (0-based) maps sizes[l] to sizes[l + 1]; every layer but the last is followed by the
 // activation, the last by the softmax. The buffers keep their shape between calls with the same
 // batch size, so a training loop allocates nothing here after its first step.
@@ -46,9 +51,11 @@ struct Network<T>::Impl {
     std::vector<std::size_t> sizes;
     std::vector<xt::xtensor<T, 2>> W, dW;
     std::vector<xt::xtensor<T, 1>> b, db;
-    std::vector<xt::xtensor<T, 2>> affine_out, activation_out;  // (N, sizes[l + 1])
+    ForwardBuffers<T> buffers;
     std::vector<xt::xtensor<T, 2>> d_affine_out, d_activation_out;
     xt::xtensor<T, 2> y;  // (N, output_size)
+    SparseRows<T> x_sparse;     // the last dense input, compressed
+    bool sparse_first = false;  // whether the last forward pass used x_sparse
 
     explicit Impl(const NetworkSpec& s) : spec(s) {
         sizes.push_back(s.input_size);
@@ -65,9 +72,9 @@ struct Network<T>::Impl {
             b.push_back(xt::zeros<T>({sizes[l + 1]}));
             db.push_back(xt::zeros<T>({sizes[l + 1]}));
         }
-        affine_out.resize(layers);
+        buffers.affine_out.resize(layers);
         d_affine_out.resize(layers);
-        activation_out.resize(layers - 1);
+        buffers.activation_out.resize(layers - 1);
         d_activation_out.resize(layers - 1);
     }
 
@@ -80,12 +87,14 @@ struct Network<T>::Impl {
 
     std::size_t layers() const { return W.size(); }
 
-    void check_input(const xt::xtensor<T, 2>& x) const {
-        if (x.shape(0) == 0 || x.shape(1) != spec.input_size)
-            throw Error("network input x has shape (" + std::to_string(x.shape(0)) + ", " +
-                        std::to_string(x.shape(1)) + "); expected (N, " +
+    void check_input(std::size_t rows, std::size_t cols) const {
+        if (rows == 0 || cols != spec.input_size)
+            throw Error("network input x has shape (" + std::to_string(rows) + ", " +
+                        std::to_string(cols) + "); expected (N, " +
                         std::to_string(spec.input_size) + ") with N >= 1");
     }
+
+    void check_input(const xt::xtensor<T, 2>& x) const { check_input(x.shape(0), x.shape(1)); }
 
     void check_batch(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t) const {
         check_input(x);
@@ -100,39 +109,60 @@ struct Network<T>::Impl {
                             std::to_string(spec.output_size));
     }
 
-    const xt::xtensor<T, 2>& layer_input(const xt::xtensor<T, 2>& x, std::size_t l) const {
-        return l == 0 ? x : activation_out[l - 1];
-    }
-
-    // Leaves the logits in affine_out.back().
-    void forward(const xt::xtensor<T, 2>& x) {
+    // Every layer after the first layer's affine part, whose output is in buf.affine_out[0];
+    // leaves the logits in buf.affine_out.back().
+    void forward_from_first_affine(ForwardBuffers<T>& buf) const {
         for (std::size_t l = 0; l < layers(); ++l) {
-            affine_forward(affine_out[l], layer_input(x, l), W[l], b[l]);
+            if (l > 0) affine_forward(buf.affine_out[l], buf.activation_out[l - 1], W[l], b[l]);
             if (l + 1 == layers()) break;
             if (spec.activation == Activation::sigmoid)
-                sigmoid_forward(activation_out[l], affine_out[l]);
+                sigmoid_forward(buf.activation_out[l], buf.affine_out[l]);
             else
-                relu_forward(activation_out[l], affine_out[l]);
+                relu_forward(buf.activation_out[l], buf.affine_out[l]);
         }
+    }
+
+    void forward(const SparseRows<T>& x, ForwardBuffers<T>& buf) const {
+        sparse_affine_forward(buf.affine_out[0], x, W[0], b[0]);
+        forward_from_first_affine(buf);
+    }
+
+    void forward(const xt::xtensor<T, 2>& x) {
+        compress_rows(x, x_sparse);
+        sparse_first = static_cast<double>(x_sparse.nonzeros()) <=
+                       kMaxSparseFraction * static_cast<double>(x.size());
+        if (sparse_first) {
+            forward(x_sparse, buffers);
+            return;
+        }
+        affine_forward(buffers.affine_out[0], x, W[0], b[0]);
+        forward_from_first_affine(buffers);
     }
 
     BatchLoss<T> loss(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t) {
         forward(x);
-        return softmax_loss_forward(y, affine_out.back(), t);
+        return softmax_loss_forward(y, buffers.affine_out.back(), t);
     }
 
+    // Needs the forward pass of the same x just before.
     void backward(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t,
                   LossKind trained) {
         softmax_loss_backward(d_affine_out.back(), y, t, trained);
         for (std::size_t l = layers(); l-- > 0;) {
-            affine_backward_params(dW[l], db[l], d_affine_out[l], layer_input(x, l));
-            if (l == 0) break;
+            if (l == 0) {
+                if (sparse_first)
+                    sparse_affine_backward_params(dW[0], db[0], d_affine_out[0], x_sparse);
+                else
+                    affine_backward_params(dW[0], db[0], d_affine_out[0], x);
+                break;
+            }
+            const auto& activation = buffers.activation_out[l - 1];
+            affine_backward_params(dW[l], db[l], d_affine_out[l], activation);
             affine_backward_input(d_activation_out[l - 1], d_affine_out[l], W[l]);
             if (spec.activation == Activation::sigmoid)
-                sigmoid_backward(d_affine_out[l - 1], d_activation_out[l - 1],
-                                 activation_out[l - 1]);
+                sigmoid_backward(d_affine_out[l - 1], d_activation_out[l - 1], activation);
             else
-                relu_backward(d_affine_out[l - 1], d_activation_out[l - 1], activation_out[l - 1]);
+                relu_backward(d_affine_out[l - 1], d_activation_out[l - 1], activation);
         }
     }
 };
@@ -193,7 +223,17 @@ template <class T>
 void Network<T>::predict(const xt::xtensor<T, 2>& x, xt::xtensor<T, 2>& probabilities) {
     impl_->check_input(x);
     impl_->forward(x);
-    softmax(impl_->affine_out.back(), probabilities);
+    softmax(impl_->buffers.affine_out.back(), probabilities);
+}
+
+template <class T>
+void Network<T>::predict(const SparseRows<T>& x, xt::xtensor<T, 2>& probabilities,
+                         ForwardBuffers<T>& buffers) const {
+    impl_->check_input(x.rows(), x.cols);
+    buffers.affine_out.resize(impl_->layers());
+    buffers.activation_out.resize(impl_->layers() - 1);
+    impl_->forward(x, buffers);
+    softmax(buffers.affine_out.back(), probabilities);
 }
 
 template <class T>
@@ -228,7 +268,7 @@ std::size_t Network<T>::count_correct(const xt::xtensor<T, 2>& x,
                                       const xt::xtensor<std::size_t, 1>& t) {
     impl_->check_batch(x, t);
     impl_->forward(x);
-    softmax(impl_->affine_out.back(), impl_->y);
+    softmax(impl_->buffers.affine_out.back(), impl_->y);
     const std::size_t k = impl_->spec.output_size;
     std::size_t correct = 0;
     for (std::size_t r = 0; r < t.size(); ++r)

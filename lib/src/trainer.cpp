@@ -1,4 +1,5 @@
 #include <mnist_minibatch/atomic_file.hpp>
+#include <mnist_minibatch/blas_threads.hpp>
 #include <mnist_minibatch/csv_appender.hpp>
 #include <mnist_minibatch/csv_log.hpp>
 #include <mnist_minibatch/error.hpp>
@@ -80,6 +81,7 @@ public:
                      : *config.training.epochs * sampler_.iterations_per_epoch()),
           eval_every_(config.training.eval_every ? *config.training.eval_every
                                                  : sampler_.iterations_per_epoch()) {
+        use_one_blas_thread();
         network_.initialize(rng_, parse_init(config.model.init), config.model.weight_init_std);
         optimizer_ = make_optimizer<T>(config.optimizer, params_);
     }
@@ -196,8 +198,10 @@ private:
     }
 
     void evaluate_both(std::size_t i, double epoch) {
-        last_train_ = evaluate(network_, data_.train, config_.dataset.normalize);
-        last_test_ = evaluate(network_, data_.test, config_.dataset.normalize, kMaxMistakes);
+        last_train_ = evaluate(network_, data_.train, config_.dataset.normalize, 0,
+                               options_.threads);
+        last_test_ = evaluate(network_, data_.test, config_.dataset.normalize, kMaxMistakes,
+                              options_.threads);
         last_eval_iteration_ = i;
         epochs_log_->append_line(
             std::to_string(i) + "," + number(epoch) + "," + number(last_train_.loss(loss_kind_)) +
@@ -224,8 +228,10 @@ private:
 
     void finish(double elapsed_s) {
         if (last_eval_iteration_ != total_ - 1) {
-            last_train_ = evaluate(network_, data_.train, config_.dataset.normalize);
-            last_test_ = evaluate(network_, data_.test, config_.dataset.normalize, kMaxMistakes);
+            last_train_ = evaluate(network_, data_.train, config_.dataset.normalize, 0,
+                               options_.threads);
+            last_test_ = evaluate(network_, data_.test, config_.dataset.normalize, kMaxMistakes,
+                              options_.threads);
         }
         save_model(paths_.model, network_,
                    ModelMeta{network_.spec(), config_.model.dtype, config_.dataset.name,

@@ -1,6 +1,8 @@
 #pragma once
-// Loss, accuracy and confusion matrix of a network over a whole split, computed in blocks so the
-// float copy of the images never exceeds one block.
+// Loss, accuracy and confusion matrix of a network over a whole split, computed in blocks read
+// straight from the uint8 images (only the nonzero pixels of one block are ever converted). The
+// blocks may be spread over threads; each block's sums are kept apart and merged in block order,
+// so the result does not depend on the thread count.
 #include <mnist_minibatch/mnist_dataset.hpp>
 #include <mnist_minibatch/network.hpp>
 
@@ -30,8 +32,9 @@ struct EvaluationResult {
     }
 };
 
+// `threads` (at least 1) threads each take every threads-th block.
 template <class T>
-EvaluationResult evaluate(Network<T>& network, const MnistSplit& split, bool normalize,
-                          std::size_t max_mistakes = 0);
+EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split, bool normalize,
+                          std::size_t max_mistakes = 0, std::size_t threads = 1);
 
 }  // namespace mm

@@ -18,6 +18,9 @@ void affine_forward(xt::xtensor<T, 2>& out, const xt::xtensor<T, 2>& x,
 template <class T>
 void affine_backward_params(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db,
                             const xt::xtensor<T, 2>& dout, const xt::xtensor<T, 2>& x);
+// db (out) = sum of the rows of dout (N, out); shared by the dense and the sparse first layer.
+template <class T>
+void bias_gradient(xt::xtensor<T, 1>& db, const xt::xtensor<T, 2>& dout);
 // dx (N, in) = dout (N, out) . W^T. Separate from the parameters' gradient because the first
 // layer does not need it.
 template <class T>

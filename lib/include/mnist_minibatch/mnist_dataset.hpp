@@ -83,6 +83,29 @@ PixelMoments pixel_moments(const MnistSplit& split);
 // widened to the network's float type. It is not p * (1.0f/255), which differs for 126 values.
 inline float normalize_pixel(std::uint8_t p) { return static_cast<float>(p) / 255.0f; }
 
+namespace detail {
+
+template <class T>
+std::array<T, 256> make_pixel_table(bool normalize) {
+    std::array<T, 256> table{};
+    for (std::size_t p = 0; p < table.size(); ++p) {
+        const auto pixel = static_cast<std::uint8_t>(p);
+        table[p] = static_cast<T>(normalize ? normalize_pixel(pixel) : static_cast<float>(pixel));
+    }
+    return table;
+}
+
+}  // namespace detail
+
+// What gather_images writes for each pixel value 0..255, built once per type and mode: a table
+// lookup instead of a division per pixel, with the same values.
+template <class T>
+const std::array<T, 256>& pixel_table(bool normalize) {
+    static const std::array<T, 256> normalized = detail::make_pixel_table<T>(true);
+    static const std::array<T, 256> raw = detail::make_pixel_table<T>(false);
+    return normalize ? normalized : raw;
+}
+
 // Writes the selected images as rows of `x` (count, rows*cols), resizing it when its shape
 // differs: normalize_pixel(p) when `normalize`, else float(p).
 template <class T>
@@ -91,12 +114,11 @@ void gather_images(const MnistSplit& split, const std::size_t* indices, std::siz
     const std::size_t d = split.pixels();
     if (x.shape(0) != count || x.shape(1) != d) x.resize({count, d});
     const std::uint8_t* base = split.images.data();
+    const std::array<T, 256>& table = pixel_table<T>(normalize);
     T* out = x.data();
     for (std::size_t r = 0; r < count; ++r) {
         const std::uint8_t* row = base + indices[r] * d;
-        for (std::size_t j = 0; j < d; ++j)
-            out[r * d + j] = static_cast<T>(normalize ? normalize_pixel(row[j])
-                                                      : static_cast<float>(row[j]));
+        for (std::size_t j = 0; j < d; ++j) out[r * d + j] = table[row[j]];
     }
 }
 

@@ -4,6 +4,7 @@
 // network only wires the layers together; the math lives in functions, loss and layers.
 #include <mnist_minibatch/loss.hpp>
 #include <mnist_minibatch/numpy_random.hpp>
+#include <mnist_minibatch/sparse_input.hpp>
 
 #include <xtensor/xtensor.hpp>
 
@@ -36,6 +37,13 @@ struct Parameter {
     T* value;
     T* grad;
     std::size_t size;
+};
+
+// The activations of one forward pass: layer l's affine output and, for every layer but the last,
+// its activation output, each (N, size of layer l's output).
+template <class T>
+struct ForwardBuffers {
+    std::vector<xt::xtensor<T, 2>> affine_out, activation_out;
 };
 
 template <class T>
@@ -76,6 +84,13 @@ public:
     // Same contract as gradient(), by central differences (h = 1e-4) over every parameter.
     BatchLoss<T> numerical_gradient(const xt::xtensor<T, 2>& x,
                                     const xt::xtensor<std::size_t, 1>& t, LossKind trained);
+
+    // Softmax probabilities for compressed input rows (the same values as predict() of the dense
+    // rows when that takes the sparse path). Const, touching only `buffers`: threads may each run
+    // it on one network with their own buffers. Throws mm::Error when x has no rows or its column
+    // count is not input_size.
+    void predict(const SparseRows<T>& x, xt::xtensor<T, 2>& probabilities,
+                 ForwardBuffers<T>& buffers) const;
 
     // Number of rows whose argmax (first index on ties) equals t.
     std::size_t count_correct(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t);
