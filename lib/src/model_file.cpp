@@ -44,6 +44,9 @@ nlohmann::json read_json_file(const std::string& path, const std::string& what) 
     } catch (const nlohmann::json::parse_error& e) {
         throw Error(path + ": not a valid " + what + " (JSON parse error at byte " +
                     std::to_string(e.byte) + ": " + e.what() + ")");
+    } catch (const nlohmann::json::out_of_range& e) {
+        // A number too large for a double (1e400): nlohmann reports it without a position.
+        throw Error(path + ": not a valid " + what + " (" + e.what() + ")");
     }
 }
 

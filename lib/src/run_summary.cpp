@@ -122,6 +122,9 @@ nlohmann::json read_json_file(const std::string& path) {
         return json::parse(text);
     } catch (const json::parse_error& e) {
         throw Error(path + ": invalid JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+    } catch (const json::out_of_range& e) {
+        // A number too large for a double (1e400): nlohmann reports it without a position.
+        throw Error(path + ": invalid JSON: " + e.what());
     }
 }
 
