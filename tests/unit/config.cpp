@@ -1,6 +1,8 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+
+#include "temp_dir.hpp"
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -34,30 +36,7 @@ std::string parse_error(const std::string& text) {
     return error_of([&] { mm::parse_config(json::parse(text), "x.json"); });
 }
 
-// A fresh directory under the system temp dir, removed at the end of the test.
-class TempDir {
-public:
-    TempDir() {
-        static int counter = 0;
-        path_ = fs::temp_directory_path() /
-                ("mm-config-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    std::string write(const std::string& name, const std::string& contents) const {
-        const fs::path p = path_ / name;
-        std::ofstream(p, std::ios::binary) << contents;
-        return p.string();
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
+using mm::test::TempDir;
 
 }  // namespace
 
@@ -336,11 +315,11 @@ TEST_CASE("config: a duplicate key is an error, not a silent last-one-wins", "[c
 
 TEST_CASE("config: a file that cannot be read says so", "[config]") {
     TempDir dir;
-    const std::string missing = (dir.path() / "missing.json").string();
+    const std::string missing = dir.file("missing.json");
     CHECK(error_of([&] { mm::load_config(missing); }) ==
           missing + ": cannot open: No such file or directory");
-    CHECK(error_of([&] { mm::load_config(dir.path().string()); }) ==
-          dir.path().string() + ": cannot read a directory, expected a JSON config file");
+    CHECK(error_of([&] { mm::load_config(dir.path()); }) ==
+          dir.path() + ": cannot read a directory, expected a JSON config file");
 }
 
 TEST_CASE("config: load_config reads a file and its overrides", "[config]") {

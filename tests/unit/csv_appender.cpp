@@ -8,15 +8,6 @@
 #include <fstream>
 #include <sstream>
 
-namespace {
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-}  // namespace
-
 TEST_CASE("A CSV log is cut back to the checkpoint's byte position on resume", "[csv_appender]") {
     mm::test::TempDir dir;
     const std::string path = dir.path() + "/loss.csv";
@@ -26,14 +17,14 @@ TEST_CASE("A CSV log is cut back to the checkpoint's byte position on resume", "
         log.append_line("1,2");
         mark = log.bytes();
         log.append_line("3,4");
-        CHECK(slurp(path) == "a,b\n1,2\n3,4\n");  // flushed line by line, visible while open
+        CHECK(mm::test::read_text(path) == "a,b\n1,2\n3,4\n");  // flushed line by line, visible while open
     }
     {
         auto log = mm::CsvAppender::resume(path, mark);
         log.append_line("5,6");
         CHECK(log.bytes() == mark + 4);
     }
-    CHECK(slurp(path) == "a,b\n1,2\n5,6\n");
+    CHECK(mm::test::read_text(path) == "a,b\n1,2\n5,6\n");
     CHECK_THROWS_WITH(mm::CsvAppender::resume(path, 1000), Catch::Contains("expects at least 1000 bytes"));
     CHECK_THROWS_WITH(mm::CsvAppender::resume(dir.path() + "/missing.csv", 0),
                       Catch::Contains("missing.csv"));

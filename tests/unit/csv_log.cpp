@@ -1,4 +1,4 @@
-#include "run_report_test_files.hpp"
+#include "temp_dir.hpp"
 
 #include <mnist_minibatch/csv_log.hpp>
 #include <mnist_minibatch/csv_log_follower.hpp>

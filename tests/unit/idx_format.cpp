@@ -17,19 +17,6 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::string write_bytes(const mm::test::TempDir& dir, const std::string& name, const std::string& bytes) {
-    const std::string path = dir.path() + "/" + name;
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path;
-}
-
-std::string read_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 template <class T>
 xt::xarray<T> sample_values(const std::vector<std::size_t>& shape) {
     auto a = xt::xarray<T>::from_shape(shape);
@@ -48,7 +35,7 @@ void check_round_trip(const mm::test::TempDir& dir, const std::vector<std::size_
     for (const auto compression : {mm::IdxCompression::none, mm::IdxCompression::gzip}) {
         const std::string path = dir.path() + "/round-trip";
         mm::write_idx(path, values, compression);
-        const std::string bytes = read_bytes(path);
+        const std::string bytes = mm::test::read_text(path);
         CHECK(mm::has_gzip_magic(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) ==
               (compression == mm::IdxCompression::gzip));
         const mm::IdxHeader header = mm::read_idx_header(path);
@@ -116,12 +103,12 @@ TEST_CASE("Gzip is detected from the content, never from the name", "[idx]") {
     mm::test::TempDir dir;
     const xt::xtensor<std::uint8_t, 2> values = {{1, 2, 3}, {4, 5, 6}};
     const std::string raw = mm::encode_idx(mm::IdxType::uint8, {2, 3}, values.data());
-    const auto gz_named_raw = write_bytes(dir, "a.gz", raw);
-    const auto raw_named_gz = write_bytes(dir, "a-idx2-ubyte", mm::gzip_compress(raw));
+    const auto gz_named_raw = dir.write("a.gz", raw);
+    const auto raw_named_gz = dir.write("a-idx2-ubyte", mm::gzip_compress(raw));
     CHECK((mm::read_idx_tensor<std::uint8_t, 2>(gz_named_raw) == values));
     CHECK((mm::read_idx_tensor<std::uint8_t, 2>(raw_named_gz) == values));
     // Concatenated gzip members are one stream, as for `gzip -dc`.
-    const auto two_members = write_bytes(dir, "two", mm::gzip_compress(raw.substr(0, 7)) +
+    const auto two_members = dir.write("two", mm::gzip_compress(raw.substr(0, 7)) +
                                                          mm::gzip_compress(raw.substr(7)));
     CHECK((mm::read_idx_tensor<std::uint8_t, 2>(two_members) == values));
 }
@@ -130,7 +117,7 @@ TEST_CASE("The observer sees exactly the uncompressed content", "[idx]") {
     mm::test::TempDir dir;
     const xt::xtensor<std::int32_t, 1> values = {7, -8, 9};
     const std::string raw = mm::encode_idx(mm::IdxType::int32, {3}, values.data());
-    const auto path = write_bytes(dir, "v.gz", mm::gzip_compress(raw));
+    const auto path = dir.write("v.gz", mm::gzip_compress(raw));
     std::string seen;
     const auto back = mm::read_idx_tensor<std::int32_t, 1>(
         path, [&](const unsigned char* d, std::size_t n) { seen.append(reinterpret_cast<const char*>(d), n); });
@@ -150,83 +137,83 @@ TEST_CASE("Malformed IDX files: one error naming the file, the offset, expected 
         CHECK_THROWS_WITH(mm::read_idx(dir.path()), Contains("found a directory"));
     }
     SECTION("empty file") {
-        check_rejected(write_bytes(dir, "empty", ""), "byte 0", "found an empty file");
+        check_rejected(dir.write("empty", ""), "byte 0", "found an empty file");
     }
     SECTION("shorter than the magic") {
-        check_rejected(write_bytes(dir, "short", std::string("\0\0", 2)), "byte 2",
+        check_rejected(dir.write("short", std::string("\0\0", 2)), "byte 2",
                        "found the end of the content after 2 byte(s)");
     }
     SECTION("first two bytes not zero") {
-        check_rejected(write_bytes(dir, "bad", std::string("\x12\x34\x08\x01\x00\x00\x00\x01\x00", 9)),
+        check_rejected(dir.write("bad", std::string("\x12\x34\x08\x01\x00\x00\x00\x01\x00", 9)),
                        "byte 0", "found bytes 12 34 08 01");
     }
     SECTION("an HTML error page saved instead of the file") {
-        check_rejected(write_bytes(dir, "page", "<!DOCTYPE html>\n<html><body>404 Not Found</body></html>"),
+        check_rejected(dir.write("page", "<!DOCTYPE html>\n<html><body>404 Not Found</body></html>"),
                        "byte 0", "an HTML/XML page");
     }
     SECTION("a file still gzip after decompression (compressed twice)") {
-        check_rejected(write_bytes(dir, "twice.gz", mm::gzip_compress(mm::gzip_compress(good))),
+        check_rejected(dir.write("twice.gz", mm::gzip_compress(mm::gzip_compress(good))),
                        "byte 0", "gzip-compressed twice");
     }
     SECTION("unknown element type") {
-        check_rejected(write_bytes(dir, "type", header(0x07, {1}) + "x"), "byte 2", "found 0x07");
+        check_rejected(dir.write("type", header(0x07, {1}) + "x"), "byte 2", "found 0x07");
     }
     SECTION("zero dimensions") {
-        check_rejected(write_bytes(dir, "ndim", header(0x08, {})), "byte 3",
+        check_rejected(dir.write("ndim", header(0x08, {})), "byte 3",
                        "expected at least 1 dimension, found 0");
     }
     SECTION("dimension sizes cut short") {
-        check_rejected(write_bytes(dir, "dims", header(0x08, {2, 3}).substr(0, 10)), "byte 10",
+        check_rejected(dir.write("dims", header(0x08, {2, 3}).substr(0, 10)), "byte 10",
                        "expected 2 dimension sizes");
     }
     SECTION("a zero-size dimension") {
-        check_rejected(write_bytes(dir, "zero", header(0x08, {2, 0, 3})), "byte 8",
+        check_rejected(dir.write("zero", header(0x08, {2, 0, 3})), "byte 8",
                        "expected dimension 1 of 3 to be at least 1, found 0");
     }
     SECTION("a size product that overflows") {
-        check_rejected(write_bytes(dir, "overflow", header(0x0E, {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF})),
+        check_rejected(dir.write("overflow", header(0x0E, {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF})),
                        "byte 4", "overflows");
     }
     SECTION("truncated payload") {
-        check_rejected(write_bytes(dir, "trunc", good.substr(0, good.size() - 1)), "byte 12",
+        check_rejected(dir.write("trunc", good.substr(0, good.size() - 1)), "byte 12",
                        "expected 6 bytes of data (uint8 (0x08) 2x3), found only 5 bytes");
     }
     SECTION("trailing bytes") {
-        check_rejected(write_bytes(dir, "trail", good + "ab"), "byte 18", "found 2 trailing bytes");
+        check_rejected(dir.write("trail", good + "ab"), "byte 18", "found 2 trailing bytes");
     }
     SECTION("a 20-byte file claiming gigabytes is rejected from its header") {
-        check_rejected(write_bytes(dir, "huge", header(0x08, {60000, 60000, 60000}) + "1234"),
+        check_rejected(dir.write("huge", header(0x08, {60000, 60000, 60000}) + "1234"),
                        "byte 16", "found only 4 bytes after the header (truncated file)");
     }
     SECTION("a small gzip file claiming gigabytes is rejected from its header") {
-        check_rejected(write_bytes(dir, "huge.gz", mm::gzip_compress(header(0x0E, {60000, 60000, 60000}))),
+        check_rejected(dir.write("huge.gz", mm::gzip_compress(header(0x0E, {60000, 60000, 60000}))),
                        "byte 16", "decompresses to at most");
     }
     SECTION("gzip content shorter than declared") {
-        check_rejected(write_bytes(dir, "trunc.gz", mm::gzip_compress(good.substr(0, 15))), "byte 15",
+        check_rejected(dir.write("trunc.gz", mm::gzip_compress(good.substr(0, 15))), "byte 15",
                        "found the end of the content after 3 (truncated file)");
     }
     SECTION("gzip content longer than declared") {
-        check_rejected(write_bytes(dir, "trail.gz", mm::gzip_compress(good + "z")), "byte 18",
+        check_rejected(dir.write("trail.gz", mm::gzip_compress(good + "z")), "byte 18",
                        "found trailing data");
     }
     SECTION("corrupt gzip: bad CRC") {
         std::string gz = mm::gzip_compress(good);
         gz[gz.size() - 8] = static_cast<char>(gz[gz.size() - 8] ^ 0x01);
-        check_rejected(write_bytes(dir, "crc.gz", gz), "of the gzip file", "incorrect data check");
+        check_rejected(dir.write("crc.gz", gz), "of the gzip file", "incorrect data check");
     }
     SECTION("corrupt gzip: truncated stream") {
         const std::string gz = mm::gzip_compress(good);
-        check_rejected(write_bytes(dir, "cut.gz", gz.substr(0, gz.size() - 6)),
+        check_rejected(dir.write("cut.gz", gz.substr(0, gz.size() - 6)),
                        "byte " + std::to_string(gz.size() - 6) + " of the gzip file",
                        "truncated gzip stream");
     }
     SECTION("garbage after the gzip stream") {
-        check_rejected(write_bytes(dir, "junk.gz", mm::gzip_compress(good) + "junk"), "of the gzip file",
+        check_rejected(dir.write("junk.gz", mm::gzip_compress(good) + "junk"), "of the gzip file",
                        "found trailing byte 0x6A");
     }
     SECTION("the wrong element type or dimension count for the caller") {
-        const auto path = write_bytes(dir, "ok", good);
+        const auto path = dir.write("ok", good);
         CHECK_THROWS_WITH((mm::read_idx_tensor<std::int32_t, 2>(path)),
                           Contains("byte 2") && Contains("expected element type int32 (0x0C), found uint8 (0x08)"));
         CHECK_THROWS_WITH((mm::read_idx_tensor<std::uint8_t, 3>(path)),

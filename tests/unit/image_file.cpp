@@ -12,12 +12,6 @@
 
 namespace {
 
-std::string write_bytes(const mm::test::TempDir& dir, const std::string& name, const std::string& bytes) {
-    const std::string path = dir.path() + "/" + name;
-    std::ofstream(path, std::ios::binary) << bytes;
-    return path;
-}
-
 std::string gradient_pixels() {
     std::string px(28 * 28, '\0');
     for (std::size_t i = 0; i < px.size(); ++i) px[i] = static_cast<char>(i % 256);
@@ -29,12 +23,12 @@ std::string gradient_pixels() {
 TEST_CASE("Binary and ASCII PGM digits are read exactly", "[image_file]") {
     mm::test::TempDir dir;
     const std::string px = gradient_pixels();
-    const auto img = mm::read_gray_image(write_bytes(dir, "d.pgm", "P5\n# a comment\n28 28\n255\n" + px));
+    const auto img = mm::read_gray_image(dir.write("d.pgm", "P5\n# a comment\n28 28\n255\n" + px));
     REQUIRE(img.rows == 28);
     REQUIRE(img.cols == 28);
     CHECK(std::memcmp(img.pixels.data(), px.data(), px.size()) == 0);
 
-    const auto ascii = mm::read_gray_image(write_bytes(dir, "a.pgm", "P2 2 1 15\n0 15\n"));
+    const auto ascii = mm::read_gray_image(dir.write("a.pgm", "P2 2 1 15\n0 15\n"));
     REQUIRE(ascii.pixels.size() == 2);
     CHECK(ascii.pixels[0] == 0);
     CHECK(ascii.pixels[1] == 255);  // scaled from maximum 15 to 255
@@ -60,14 +54,14 @@ TEST_CASE("Bad image files get one message naming the file and what was expected
     mm::test::TempDir dir;
     CHECK_THROWS_WITH(mm::read_gray_image(dir.path() + "/none.png"),
                       Catch::Contains("none.png") && Catch::Contains("cannot open"));
-    CHECK_THROWS_WITH(mm::read_gray_image(write_bytes(dir, "x.txt", "hello")),
+    CHECK_THROWS_WITH(mm::read_gray_image(dir.write("x.txt", "hello")),
                       Catch::Contains("x.txt") && Catch::Contains("expected a PNG signature or a PGM header"));
-    CHECK_THROWS_WITH(mm::read_gray_image(write_bytes(dir, "short.pgm", "P5 28 28 255\n" + std::string(100, 'a'))),
+    CHECK_THROWS_WITH(mm::read_gray_image(dir.write("short.pgm", "P5 28 28 255\n" + std::string(100, 'a'))),
                       Catch::Contains("byte 13") && Catch::Contains("expected 784 bytes"));
-    CHECK_THROWS_WITH(mm::read_gray_image(write_bytes(dir, "deep.pgm", "P5 2 2 65535\n12345678")),
+    CHECK_THROWS_WITH(mm::read_gray_image(dir.write("deep.pgm", "P5 2 2 65535\n12345678")),
                       Catch::Contains("8-bit"));
-    CHECK_THROWS_WITH(mm::read_gray_image(write_bytes(dir, "w.pgm", "P5 x 2 255\n")),
+    CHECK_THROWS_WITH(mm::read_gray_image(dir.write("w.pgm", "P5 x 2 255\n")),
                       Catch::Contains("byte 3") && Catch::Contains("width"));
-    CHECK_THROWS_WITH(mm::read_gray_image(write_bytes(dir, "trunc.png", std::string("\x89PNG\r\n\x1a\n", 8) + "junk")),
+    CHECK_THROWS_WITH(mm::read_gray_image(dir.write("trunc.png", std::string("\x89PNG\r\n\x1a\n", 8) + "junk")),
                       Catch::Contains("trunc.png"));
 }

@@ -147,7 +147,7 @@ TEST_CASE("the loss drawn follows the run's loss unless asked", "[run_report]") 
 TEST_CASE("what is not a readable run directory is one clear error", "[run_report]") {
     TempDir tmp;
     CHECK_THAT(error_of(tmp.file("missing")), Catch::Contains("does not exist"));
-    CHECK_THAT(error_of(tmp.str()), Catch::Contains("is not a run directory"));
+    CHECK_THAT(error_of(tmp.path()), Catch::Contains("is not a run directory"));
 
     RunDir d(true, true);
     write_text(d.file("loss.csv"), loss_csv(3, false) + "3,0.4,x,1,1,1\n");

@@ -1,7 +1,7 @@
 #pragma once
 // A small run directory as the trainer leaves it (finished or still going), with an optional tiny
 // MNIST-named dataset next to it, for the plot, report and CLI tests.
-#include "run_report_test_files.hpp"
+#include "temp_dir.hpp"
 
 #include <nlohmann/json.hpp>
 

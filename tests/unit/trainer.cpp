@@ -17,13 +17,6 @@
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // loss.csv without its last column: elapsed_s is wall-clock time, the one value that differs
 // between two runs of the same config.
 std::string deterministic_columns(const std::string& csv) {
@@ -71,14 +64,14 @@ TEST_CASE("A run writes its config, logs, model and summary, and learns", "[trai
     const std::string dir = f.config.output.dir;
     for (const char* file : {"config.json", "loss.csv", "epochs.csv", "model.json", "summary.json"})
         CHECK(std::filesystem::exists(dir + "/" + file));
-    const auto summary = nlohmann::json::parse(slurp(dir + "/summary.json"));
+    const auto summary = nlohmann::json::parse(mm::test::read_text(dir + "/summary.json"));
     CHECK(summary["iterations"] == 60);
     CHECK(summary["final"]["test_accuracy"].get<double>() > 0.5);  // chance is 0.1
     CHECK(summary["test_confusion"].size() == 10);
     // 60 iterations: a header and 60 lines; evaluations at i = 0, 20, 40.
-    const std::string loss = slurp(dir + "/loss.csv");
+    const std::string loss = mm::test::read_text(dir + "/loss.csv");
     CHECK(std::count(loss.begin(), loss.end(), '\n') == 61);
-    const std::string epochs = slurp(dir + "/epochs.csv");
+    const std::string epochs = mm::test::read_text(dir + "/epochs.csv");
     CHECK(std::count(epochs.begin(), epochs.end(), '\n') == 4);
     // The saved model reloads to the accuracy the summary reports.
     const auto model = mm::load_model(dir + "/model.json");
@@ -96,10 +89,10 @@ TEST_CASE("The same config and seed give identical logs and model, with 1 or 2 t
             mm::train(one, options);
             options.threads = 2;
             mm::train(two, options);
-            CHECK(deterministic_columns(slurp(one.output.dir + "/loss.csv")) ==
-                  deterministic_columns(slurp(two.output.dir + "/loss.csv")));
-            CHECK(slurp(one.output.dir + "/epochs.csv") == slurp(two.output.dir + "/epochs.csv"));
-            CHECK(slurp(one.output.dir + "/model.json") == slurp(two.output.dir + "/model.json"));
+            CHECK(deterministic_columns(mm::test::read_text(one.output.dir + "/loss.csv")) ==
+                  deterministic_columns(mm::test::read_text(two.output.dir + "/loss.csv")));
+            CHECK(mm::test::read_text(one.output.dir + "/epochs.csv") == mm::test::read_text(two.output.dir + "/epochs.csv"));
+            CHECK(mm::test::read_text(one.output.dir + "/model.json") == mm::test::read_text(two.output.dir + "/model.json"));
         }
     }
 }
@@ -122,12 +115,12 @@ TEST_CASE("A run killed after a checkpoint resumes to the same model and logs", 
                 std::filesystem::remove(killed.output.dir + "/model.json");
                 std::ofstream(killed.output.dir + "/loss.csv", std::ios::app) << "57,0.9,0.1";
                 REQUIRE(mm::resume(killed.output.dir, f.quiet()) == mm::TrainOutcome::finished);
-                CHECK(deterministic_columns(slurp(whole.output.dir + "/loss.csv")) ==
-                      deterministic_columns(slurp(killed.output.dir + "/loss.csv")));
-                CHECK(slurp(whole.output.dir + "/epochs.csv") ==
-                      slurp(killed.output.dir + "/epochs.csv"));
-                CHECK(slurp(whole.output.dir + "/model.json") ==
-                      slurp(killed.output.dir + "/model.json"));
+                CHECK(deterministic_columns(mm::test::read_text(whole.output.dir + "/loss.csv")) ==
+                      deterministic_columns(mm::test::read_text(killed.output.dir + "/loss.csv")));
+                CHECK(mm::test::read_text(whole.output.dir + "/epochs.csv") ==
+                      mm::test::read_text(killed.output.dir + "/epochs.csv"));
+                CHECK(mm::test::read_text(whole.output.dir + "/model.json") ==
+                      mm::test::read_text(killed.output.dir + "/model.json"));
             }
         }
     }
@@ -159,9 +152,9 @@ TEST_CASE("An interrupted run stops with a checkpoint and resumes exactly", "[tr
         interrupt = false;
         REQUIRE(mm::resume(stopped.output.dir, options) == mm::TrainOutcome::finished);
     }
-    CHECK(deterministic_columns(slurp(whole.output.dir + "/loss.csv")) ==
-          deterministic_columns(slurp(stopped.output.dir + "/loss.csv")));
-    CHECK(slurp(whole.output.dir + "/model.json") == slurp(stopped.output.dir + "/model.json"));
+    CHECK(deterministic_columns(mm::test::read_text(whole.output.dir + "/loss.csv")) ==
+          deterministic_columns(mm::test::read_text(stopped.output.dir + "/loss.csv")));
+    CHECK(mm::test::read_text(whole.output.dir + "/model.json") == mm::test::read_text(stopped.output.dir + "/model.json"));
 }
 
 TEST_CASE("A diverging run stops naming the iteration and keeps its last checkpoint", "[trainer]") {
