@@ -1,0 +1,255 @@
+// The sparse first layer and the block-threaded evaluation against the plain path: the dense BLAS
+// products (layers.hpp), gather_images and a single-threaded run.
+#include <mnist_minibatch/sparse_input.hpp>
+
+#include <mnist_minibatch/error.hpp>
+#include <mnist_minibatch/evaluation.hpp>
+#include <mnist_minibatch/layers.hpp>
+#include <mnist_minibatch/network.hpp>
+#include <mnist_minibatch/numpy_random.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace {
+
+// Uniform values in [0, 1) of which about `zeros` are set to exactly 0.
+template <class T>
+xt::xtensor<T, 2> sparse_matrix(mm::NumpyRandom& rng, std::size_t n, std::size_t d, double zeros) {
+    xt::xtensor<T, 2> x({n, d});
+    for (T& v : x) v = rng.random_sample() < zeros ? T(0) : static_cast<T>(rng.random_sample());
+    return x;
+}
+
+template <class T>
+xt::xtensor<T, 2> normal_matrix(mm::NumpyRandom& rng, std::size_t n, std::size_t d) {
+    xt::xtensor<T, 2> w({n, d});
+    for (T& v : w) v = static_cast<T>(rng.standard_normal());
+    return w;
+}
+
+template <class T>
+xt::xtensor<T, 2> expand(const mm::SparseRows<T>& s) {
+    xt::xtensor<T, 2> x = xt::zeros<T>({s.rows(), s.cols});
+    for (std::size_t r = 0; r < s.rows(); ++r)
+        for (std::size_t i = s.row_start[r]; i < s.row_start[r + 1]; ++i) {
+            if (i > s.row_start[r]) REQUIRE(s.column[i - 1] < s.column[i]);
+            x(r, s.column[i]) = s.value[i];
+        }
+    return x;
+}
+
+mm::MnistSplit random_split(mm::NumpyRandom& rng, std::size_t n, std::size_t side) {
+    mm::MnistSplit split;
+    split.images = xt::zeros<std::uint8_t>({n, side, side});
+    for (auto& p : split.images)
+        p = rng.random_sample() < 0.8 ? 0 : static_cast<std::uint8_t>(rng.randint(1, 256));
+    split.labels = xt::zeros<std::uint8_t>({n});
+    for (auto& l : split.labels) l = static_cast<std::uint8_t>(rng.randint(0, 10));
+    return split;
+}
+
+template <class T>
+void check_forward_and_backward(double tolerance) {
+    mm::NumpyRandom rng(3);
+    for (const std::size_t m : {1, 3, 4, 7, 8, 9, 13, 31, 50, 64, 65, 100, 131}) {
+        CAPTURE(m);
+        const auto x = sparse_matrix<T>(rng, 7, 37, 0.8);
+        const auto W = normal_matrix<T>(rng, 37, m);
+        auto b = xt::xtensor<T, 1>::from_shape({m});
+        for (T& v : b) v = static_cast<T>(rng.standard_normal());
+        mm::SparseRows<T> s;
+        mm::compress_rows(x, s);
+        xt::xtensor<T, 2> dense, sparse;
+        mm::affine_forward(dense, x, W, b);
+        mm::sparse_affine_forward(sparse, s, W, b);
+        REQUIRE(sparse.shape() == dense.shape());
+        for (std::size_t r = 0; r < 7; ++r)
+            for (std::size_t k = 0; k < m; ++k) {
+                // Bit for bit the documented order: the row's nonzeros in order, then b.
+                T sum = T(0);
+                for (std::size_t i = s.row_start[r]; i < s.row_start[r + 1]; ++i)
+                    sum += s.value[i] * W(s.column[i], k);
+                CHECK(sparse(r, k) == sum + b(k));
+                CHECK(sparse(r, k) == Approx(dense(r, k)).margin(tolerance));
+            }
+        const auto dout = normal_matrix<T>(rng, 7, m);
+        xt::xtensor<T, 2> dW_dense, dW_sparse;
+        xt::xtensor<T, 1> db_dense, db_sparse;
+        mm::affine_backward_params(dW_dense, db_dense, dout, x);
+        mm::sparse_affine_backward_params(dW_sparse, db_sparse, dout, s);
+        REQUIRE(dW_sparse.shape() == dW_dense.shape());
+        for (std::size_t j = 0; j < 37; ++j)
+            for (std::size_t k = 0; k < m; ++k)
+                CHECK(dW_sparse(j, k) == Approx(dW_dense(j, k)).margin(tolerance));
+        CHECK((db_sparse == db_dense));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("compress_rows keeps exactly the nonzero entries, in column order, reusing its buffers",
+          "[sparse_input]") {
+    mm::NumpyRandom rng(1);
+    mm::SparseRows<double> s;
+    for (const double zeros : {0.0, 0.5, 0.81, 1.0}) {
+        const auto x = sparse_matrix<double>(rng, 9, 30, zeros);
+        mm::compress_rows(x, s);
+        CHECK(s.rows() == 9);
+        CHECK(s.cols == 30);
+        std::size_t nonzero = 0;
+        for (const double v : x) nonzero += v != 0.0;
+        CHECK(s.nonzeros() == nonzero);
+        CHECK((expand(s) == x));
+    }
+    const auto* kept = s.value.data();
+    mm::compress_rows(sparse_matrix<double>(rng, 4, 30, 0.5), s);
+    CHECK(s.value.data() == kept);
+    CHECK(s.rows() == 4);
+}
+
+TEST_CASE("compress_images gives the rows gather_images writes, from the uint8 pixels",
+          "[sparse_input]") {
+    mm::NumpyRandom rng(2);
+    const mm::MnistSplit split = random_split(rng, 20, 6);
+    for (const bool normalize : {true, false}) {
+        std::vector<std::size_t> indices{5, 6, 7, 8, 9, 10, 11};
+        xt::xtensor<float, 2> gathered;
+        mm::gather_images(split, indices.data(), indices.size(), normalize, gathered);
+        mm::SparseRows<float> s;
+        mm::compress_images(split, 5, indices.size(), normalize, s);
+        CHECK((expand(s) == gathered));
+    }
+}
+
+TEST_CASE("pixel_table holds float32(p) / 255 and p, widened, for every pixel value",
+          "[sparse_input]") {
+    for (std::size_t p = 0; p < 256; ++p) {
+        const auto pixel = static_cast<std::uint8_t>(p);
+        CHECK(mm::pixel_table<double>(true)[p] == static_cast<double>(static_cast<float>(p) / 255.0f));
+        CHECK(mm::pixel_table<float>(true)[p] == mm::normalize_pixel(pixel));
+        CHECK(mm::pixel_table<double>(false)[p] == static_cast<double>(p));
+    }
+}
+
+TEST_CASE("the sparse first layer matches the dense BLAS products for every output width",
+          "[sparse_input]") {
+    SECTION("float") { check_forward_and_backward<float>(1e-5); }
+    SECTION("double") { check_forward_and_backward<double>(1e-13); }
+}
+
+TEST_CASE("a network on sparse inputs: same predictions both ways, backprop passes the gradient "
+          "check", "[sparse_input][network]") {
+    mm::NumpyRandom rng(5);
+    mm::Network<double> net({40, {13}, 4, mm::Activation::sigmoid});
+    net.initialize(rng, mm::InitKind::xavier, 0);
+    const auto x = sparse_matrix<double>(rng, 6, 40, 0.8);
+    auto t = xt::xtensor<std::size_t, 1>::from_shape({6});
+    rng.choice(4, 6, t.data());
+
+    xt::xtensor<double, 2> from_dense, from_sparse;
+    net.predict(x, from_dense);
+    mm::SparseRows<double> s;
+    mm::compress_rows(x, s);
+    mm::ForwardBuffers<double> buffers;
+    net.predict(s, from_sparse, buffers);
+    CHECK((from_sparse == from_dense));
+
+    for (const auto loss : {mm::LossKind::cross_entropy, mm::LossKind::sum_squares}) {
+        net.gradient(x, t, loss);
+        std::vector<double> backprop;
+        for (const auto& p : net.parameters()) backprop.insert(backprop.end(), p.grad, p.grad + p.size);
+        net.numerical_gradient(x, t, loss);
+        std::size_t i = 0;
+        for (const auto& p : net.parameters())
+            for (std::size_t j = 0; j < p.size; ++j, ++i)
+                CHECK(backprop[i] == Approx(p.grad[j]).margin(1e-8));
+    }
+}
+
+TEST_CASE("a network's sparse first layer gives the gradient of the plain dense path",
+          "[sparse_input][network]") {
+    mm::NumpyRandom rng(6);
+    mm::Network<double> net({30, {7}, 3, mm::Activation::sigmoid});
+    net.initialize(rng, mm::InitKind::xavier, 0);
+    const auto x = sparse_matrix<double>(rng, 5, 30, 0.81);
+    auto t = xt::xtensor<std::size_t, 1>::from_shape({5});
+    rng.choice(3, 5, t.data());
+    const auto losses = net.gradient(x, t, mm::LossKind::cross_entropy);
+    auto params = net.parameters();
+    auto tensor = [&](std::size_t q) {
+        xt::xtensor<double, 2> w({params[q].shape[0], params[q].shape.size() > 1 ? params[q].shape[1] : 1});
+        std::copy(params[q].value, params[q].value + params[q].size, w.data());
+        return w;
+    };
+    auto vector = [&](std::size_t q) {
+        auto v = xt::xtensor<double, 1>::from_shape({params[q].size});
+        std::copy(params[q].value, params[q].value + params[q].size, v.data());
+        return v;
+    };
+    const auto W1 = tensor(0), W2 = tensor(2);
+    const auto b1 = vector(1), b2 = vector(3);
+    xt::xtensor<double, 2> a1, z1, a2, y, dy, dz1, da1, dW1, dW2;
+    xt::xtensor<double, 1> db1, db2;
+    mm::affine_forward(a1, x, W1, b1);
+    mm::sigmoid_forward(z1, a1);
+    mm::affine_forward(a2, z1, W2, b2);
+    const auto plain = mm::softmax_loss_forward(y, a2, t);
+    mm::softmax_loss_backward(dy, y, t, mm::LossKind::cross_entropy);
+    mm::affine_backward_params(dW2, db2, dy, z1);
+    mm::affine_backward_input(dz1, dy, W2);
+    mm::sigmoid_backward(da1, dz1, z1);
+    mm::affine_backward_params(dW1, db1, da1, x);
+    CHECK(losses.cross_entropy == Approx(plain.cross_entropy).epsilon(1e-14));
+    const std::vector<const double*> expected{dW1.data(), db1.data(), dW2.data(), db2.data()};
+    for (std::size_t q = 0; q < 4; ++q)
+        for (std::size_t j = 0; j < params[q].size; ++j)
+            CHECK(params[q].grad[j] == Approx(expected[q][j]).margin(1e-15));
+}
+
+TEST_CASE("evaluate gives the same result with 1, 2 or 3 threads, and the plain path's counts",
+          "[sparse_input][evaluation]") {
+    mm::NumpyRandom rng(7);
+    const mm::MnistSplit split = random_split(rng, 2500, 5);  // blocks of 1000, 1000, 500
+    mm::Network<float> net({25, {6}, 10, mm::Activation::sigmoid});
+    net.initialize(rng, mm::InitKind::xavier, 0);
+    const mm::EvaluationResult one = mm::evaluate(net, split, true, 50, 1);
+    for (const std::size_t threads : {2, 3, 8}) {
+        CAPTURE(threads);
+        const mm::EvaluationResult many = mm::evaluate(net, split, true, 50, threads);
+        CHECK(many.cross_entropy == one.cross_entropy);
+        CHECK(many.sum_squares == one.sum_squares);
+        CHECK(many.correct == one.correct);
+        CHECK(many.confusion == one.confusion);
+        REQUIRE(many.mistakes.size() == one.mistakes.size());
+        for (std::size_t i = 0; i < one.mistakes.size(); ++i) CHECK(many.mistakes[i].index == one.mistakes[i].index);
+    }
+    std::vector<std::size_t> all(split.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    xt::xtensor<float, 2> x;
+    xt::xtensor<std::size_t, 1> t;
+    mm::gather_images(split, all.data(), all.size(), true, x);
+    mm::gather_labels(split, all.data(), all.size(), t);
+    CHECK(one.correct == net.count_correct(x, t));
+    CHECK(one.total == 2500);
+    REQUIRE(one.mistakes.size() == 50);
+    CHECK(one.mistakes.front().index < one.mistakes.back().index);
+    CHECK_THROWS_AS(mm::evaluate(net, split, true, 0, 0), mm::Error);
+}
+
+TEST_CASE("predict on compressed rows of the wrong width is one clear mm::Error",
+          "[sparse_input][network]") {
+    mm::NumpyRandom rng(8);
+    mm::Network<float> net({12, {4}, 3, mm::Activation::relu});
+    mm::SparseRows<float> s;
+    mm::compress_rows(sparse_matrix<float>(rng, 2, 11, 0.5), s);
+    xt::xtensor<float, 2> y;
+    mm::ForwardBuffers<float> buffers;
+    CHECK_THROWS_WITH(net.predict(s, y, buffers),
+                      Catch::Contains("(2, 11)") && Catch::Contains("expected (N, 12)"));
+    mm::SparseRows<float> empty;
+    CHECK_THROWS_AS(net.predict(empty, y, buffers), mm::Error);
+}
