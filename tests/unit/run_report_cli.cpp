@@ -1,3 +1,4 @@
+#include "mnist_train_cli.hpp"
 #include "run_report_test_run.hpp"
 #include "svg_test_xml.hpp"
 
@@ -10,37 +11,20 @@
 
 #include <sys/wait.h>
 
+using mm::test::mnist_train;
 using mm::test::read_text;
 using mm::test::RunDir;
 using mm::test::write_text;
 
-namespace {
-
-struct CommandResult {
-    int exit_code;
-    std::string output;
-};
-
-// Runs mnist-train with `args` (a shell fragment), capturing stdout and stderr; `timeout` ends a
-// command that would hang so that the test fails instead of blocking the suite.
-CommandResult mnist_train(const std::string& args, const std::string& output_file) {
-    const std::string command = "timeout 60 '" + std::string(MM_TRAIN_BINARY) + "' " + args +
-                                " > '" + output_file + "' 2>&1";
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(output_file)};
-}
-
-}  // namespace
-
 TEST_CASE("mnist-train plot writes the pictures and says what it left out", "[run_report][cli]") {
     RunDir d(false, false);
-    const auto r = mnist_train("plot '" + d.run + "'", d.tmp.file("out.txt"));
+    const auto r = mnist_train("plot '" + d.run + "'");
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.output, Catch::Contains("wrote " + d.run + "/report.html") &&
                              Catch::Contains("note: No summary.json yet"));
     CHECK(mm::test::parse_xml(read_text(d.file("report.html")))->name == "html");
 
-    const auto sse = mnist_train("plot '" + d.run + "' --loss sse --log-y --smooth 3", d.tmp.file("out.txt"));
+    const auto sse = mnist_train("plot '" + d.run + "' --loss sse --log-y --smooth 3");
     CHECK(sse.exit_code == 0);
     const auto svg = mm::test::parse_xml(read_text(d.file("loss.svg")));
     CHECK(svg->attr("data-loss") == "sse");
@@ -49,17 +33,17 @@ TEST_CASE("mnist-train plot writes the pictures and says what it left out", "[ru
 
 TEST_CASE("mnist-train plot reports bad input as one error line", "[run_report][cli]") {
     RunDir d(true, true);
-    const auto missing = mnist_train("plot '" + d.tmp.file("nope") + "'", d.tmp.file("out.txt"));
+    const auto missing = mnist_train("plot '" + d.tmp.file("nope") + "'");
     CHECK(missing.exit_code == 1);
     CHECK(missing.output == "mnist-train: error: run directory '" + d.tmp.file("nope") + "' does not exist\n");
-    const auto bad_option = mnist_train("plot '" + d.run + "' --loss hinge", d.tmp.file("out.txt"));
+    const auto bad_option = mnist_train("plot '" + d.run + "' --loss hinge");
     CHECK(bad_option.exit_code != 0);
     CHECK_THAT(bad_option.output, Catch::Contains("--loss"));
 }
 
 TEST_CASE("mnist-train watch --once prints one frame of a running run", "[run_report][cli]") {
     RunDir d(false, false);
-    const auto r = mnist_train("watch '" + d.run + "' --once --width 30 --height 5", d.tmp.file("out.txt"));
+    const auto r = mnist_train("watch '" + d.run + "' --once --width 30 --height 5");
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.output, Catch::Contains("iteration 39  epoch 4.00") &&
                              Catch::Contains("(40 iterations logged)") &&
@@ -74,11 +58,11 @@ TEST_CASE("mnist-train watch waits for a run that has not logged yet", "[run_rep
     RunDir d(false, false);
     std::filesystem::remove(d.file("loss.csv"));
     std::filesystem::remove(d.file("epochs.csv"));
-    const auto r = mnist_train("watch '" + d.run + "' --once", d.tmp.file("out.txt"));
+    const auto r = mnist_train("watch '" + d.run + "' --once");
     CHECK(r.exit_code == 0);
     CHECK_THAT(r.output, Catch::Contains("waiting for the first line of " + d.run + "/loss.csv") &&
                              Catch::Contains("no evaluation yet"));
-    const auto missing = mnist_train("watch '" + d.tmp.file("nope") + "' --once", d.tmp.file("out.txt"));
+    const auto missing = mnist_train("watch '" + d.tmp.file("nope") + "' --once");
     CHECK(missing.exit_code == 1);
     CHECK_THAT(missing.output, Catch::Contains("mnist-train: error: run directory"));
 }
