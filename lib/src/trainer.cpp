@@ -121,7 +121,8 @@ public:
 
     TrainOutcome run() {
         const bool terminal = ::isatty(fileno(stdout)) != 0;
-        ProgressDisplay display(stdout, terminal, options_.quiet || config_.logging.quiet,
+        const bool quiet = options_.quiet || config_.logging.quiet;
+        ProgressDisplay display(stdout, terminal, quiet,
                                 options_.log_every.value_or(config_.logging.every), total_,
                                 loss_name(loss_kind_));
         if (next_ > 0) display.message("resuming at iteration " + std::to_string(next_));
@@ -175,8 +176,9 @@ public:
         }
         display.finish();
         finish(elapsed());
-        display.message("test accuracy " + number_short(last_test_.accuracy()) + ", model: " +
-                        paths_.model + ", logs: " + paths_.loss);
+        if (!quiet)
+            display.message("test accuracy " + number_short(last_test_.accuracy()) +
+                            ", model: " + paths_.model + ", logs: " + paths_.loss);
         return TrainOutcome::finished;
     }
 
