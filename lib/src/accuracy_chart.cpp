@@ -23,12 +23,8 @@ struct AccuracySeries {
 std::string accuracy_chart_svg(const CsvLog& epoch_log) {
     const auto& x = epoch_log.column("epoch");
     ChartLayout layout;
-    AxisSpec xa, ya;
-    double lo, hi;
-    drawable_range(x, false, lo, hi);
-    xa.ticks = nice_range(lo, hi, false);
-    xa.scale = {lo, hi, layout.box_left(), layout.box_right(), false};
-    xa.label = "epoch";
+    const AxisSpec xa = linear_x_axis(x, layout, "epoch");
+    AxisSpec ya;
     ya.scale = {0, 1, layout.box_bottom(), layout.box_top(), false};
     ya.label = "accuracy";
     ya.ticks = {0, 0.2, 0.4, 0.6, 0.8, 1.0};

@@ -273,4 +273,15 @@ bool drawable_range(const std::vector<double>& v, bool log, double& lo, double& 
     return lo <= hi;
 }
 
+AxisSpec linear_x_axis(const std::vector<double>& x, const ChartLayout& layout,
+                       const std::string& label) {
+    AxisSpec axis;
+    double lo, hi;
+    drawable_range(x, false, lo, hi);
+    axis.ticks = nice_range(lo, hi, false);
+    axis.scale = {lo, hi, layout.box_left(), layout.box_right(), false};
+    axis.label = label;
+    return axis;
+}
+
 }  // namespace mm

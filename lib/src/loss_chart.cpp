@@ -74,12 +74,9 @@ std::string loss_chart_svg(const CsvLog& loss_log, const LossChartOptions& optio
     for (std::size_t j = 0; j < n; ++j) smooth_x[j] = x[(j + 1 >= window ? j + 1 - window + j : j) / 2];
 
     ChartLayout layout;
-    AxisSpec xa, ya;
+    const AxisSpec xa = linear_x_axis(x, layout, "iteration");
+    AxisSpec ya;
     double lo, hi;
-    drawable_range(x, false, lo, hi);
-    xa.ticks = nice_range(lo, hi, false);
-    xa.scale = {lo, hi, layout.box_left(), layout.box_right(), false};
-    xa.label = "iteration";
     const bool have_y = drawable_range(y, options.log_scale, lo, hi);
     // A loss is never negative: a linear axis starts at 0 as in the book's figure.
     if (have_y && !options.log_scale) lo = std::min(lo, 0.0);

@@ -74,4 +74,8 @@ std::vector<std::vector<SvgPoint>> series_polylines(const std::vector<double>& x
 // Range of the values of `v` that `drawable` accepts; false when there is none.
 bool drawable_range(const std::vector<double>& v, bool log, double& lo, double& hi);
 
+// A linear x axis over the drawable values of `x`, widened to whole tick steps.
+AxisSpec linear_x_axis(const std::vector<double>& x, const ChartLayout& layout,
+                       const std::string& label);
+
 }  // namespace mm
