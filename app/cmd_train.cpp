@@ -36,6 +36,9 @@ int run(const TrainArgs& args) {
     // Ctrl-C (and a polite kill) finish the current iteration and leave a checkpoint.
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
+    // A file-size limit (ulimit -f) would otherwise kill the process mid-write with SIGXFSZ;
+    // ignored, the write fails with EFBIG and the user gets the error naming the file.
+    std::signal(SIGXFSZ, SIG_IGN);
     const mm::TrainOutcome outcome = args.resume_dir.empty()
                                          ? mm::train(mm::load_config(args.config, args.overrides),
                                                      options)
