@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace mm {
 namespace {
@@ -31,6 +32,31 @@ std::string string_member(const nlohmann::json& j, const char* key, const std::s
 }
 
 const char* activation_name(Activation a) { return a == Activation::relu ? "relu" : "sigmoid"; }
+
+// The architecture decides how much memory the network takes, so a damaged layer size must be an
+// error rather than a request for terabytes: the parameter count it implies is checked against
+// the parameter bytes the file holds (two hex digits each) before anything is allocated.
+void check_architecture_against_data(const NetworkSpec& spec, std::size_t element_size,
+                                     const nlohmann::json& params, const std::string& what) {
+    std::size_t held_bytes = 0;
+    if (params.is_array())
+        for (const auto& p : params)
+            if (p.is_object() && p.contains("data") && p.at("data").is_string())
+                held_bytes += p.at("data").get_ref<const std::string&>().size() / 2;
+    const std::size_t held = held_bytes / element_size;
+    std::vector<std::size_t> sizes{spec.input_size};
+    sizes.insert(sizes.end(), spec.hidden_sizes.begin(), spec.hidden_sizes.end());
+    sizes.push_back(spec.output_size);
+    std::size_t needed = 0;
+    for (std::size_t l = 0; l + 1 < sizes.size() && needed <= held; ++l) {
+        const std::size_t layer = sizes[l] > held / sizes[l + 1] ? held + 1
+                                                                 : sizes[l] * sizes[l + 1] + sizes[l + 1];
+        needed = layer > held ? held + 1 : needed + layer;
+    }
+    if (needed > held)
+        throw Error(what + "/architecture: the layer sizes need more parameters than the " +
+                    std::to_string(held) + " the file holds in /parameters");
+}
 
 }  // namespace
 
@@ -133,6 +159,9 @@ LoadedModel load_model(const std::string& path) {
         throw Error(what + "/normalize: expected true or false, found " + normalize.dump());
     model.meta.normalize = normalize.get<bool>();
     const auto& params = member(j, "parameters", what);
+    if (model.meta.dtype == "float32" || model.meta.dtype == "float64")
+        check_architecture_against_data(model.meta.spec, model.meta.dtype == "float32" ? 4 : 8,
+                                        params, what);
     auto load = [&](auto network) {
         parameters_from_json(params, *network, what + "/parameters");
         model.network = std::move(network);
