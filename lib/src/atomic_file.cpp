@@ -39,7 +39,8 @@ bool write_all(int fd, const char* data, std::size_t size) {
 }  // namespace
 
 void write_file_atomically(const std::string& path, std::string_view contents) {
-    std::string tmp = path + ".XXXXXX.tmp";
+    // mkstemps replaces the six template characters before the 4-character suffix.
+    std::string tmp = path + "." + std::string(6, 'X') + ".tmp";
     const int fd = ::mkstemps(tmp.data(), 4);
     if (fd < 0)
         throw Error("cannot create a temporary file next to '" + path + "' in directory '" +
