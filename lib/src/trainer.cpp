@@ -313,6 +313,20 @@ TrainOutcome run_from(const Config& config, const RunPaths& paths, const TrainOp
     return run_from<float>(config, paths, options, std::move(data), checkpoint);
 }
 
+// A run killed during an atomic write leaves its temporary file (FILE.XXXXXX.tmp) behind; the
+// final name was never touched, so the temporary is only litter.
+void remove_abandoned_temporaries(const RunPaths& paths) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(paths.dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        for (const auto& output : {paths.checkpoint, paths.model, paths.summary})
+            if (name.size() == fs::path(output).filename().string().size() + 11 &&
+                name.rfind(fs::path(output).filename().string() + ".", 0) == 0 &&
+                name.compare(name.size() - 4, 4, ".tmp") == 0)
+                fs::remove(entry.path(), ec);
+    }
+}
+
 void prepare_output_dir(const RunPaths& paths, bool overwrite) {
     std::error_code ec;
     fs::create_directories(paths.dir, ec);
@@ -350,6 +364,7 @@ TrainOutcome resume(const std::string& run_dir, const TrainOptions& options) {
         throw Error("cannot resume '" + run_dir + "': the run has already finished (" +
                     paths.summary + " exists)");
     const Config config = load_config(paths.config);
+    remove_abandoned_temporaries(paths);
     std::optional<nlohmann::json> checkpoint;
     if (fs::exists(paths.checkpoint)) {
         checkpoint = read_json_file(paths.checkpoint, "checkpoint");

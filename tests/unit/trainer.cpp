@@ -110,11 +110,15 @@ TEST_CASE("A run killed after a checkpoint resumes to the same model and logs", 
                 mm::train(whole, f.quiet());
                 mm::train(killed, f.quiet());
                 // What a kill -9 after the last checkpoint (iteration 50) leaves behind: logs that
-                // run past the checkpoint, a half-written line, no model and no summary.
+                // run past the checkpoint, a half-written line, no model and no summary, and the
+                // temporary file of an interrupted atomic write.
                 std::filesystem::remove(killed.output.dir + "/summary.json");
                 std::filesystem::remove(killed.output.dir + "/model.json");
                 std::ofstream(killed.output.dir + "/loss.csv", std::ios::app) << "57,0.9,0.1";
+                const std::string litter = killed.output.dir + "/checkpoint.json.aB3dE9.tmp";
+                mm::test::write_text(litter, "{\"half\": ");
                 REQUIRE(mm::resume(killed.output.dir, f.quiet()) == mm::TrainOutcome::finished);
+                CHECK_FALSE(std::filesystem::exists(litter));
                 CHECK(deterministic_columns(mm::test::read_text(whole.output.dir + "/loss.csv")) ==
                       deterministic_columns(mm::test::read_text(killed.output.dir + "/loss.csv")));
                 CHECK(mm::test::read_text(whole.output.dir + "/epochs.csv") ==
