@@ -313,7 +313,7 @@ TrainOutcome run_from(const Config& config, const RunPaths& paths, const TrainOp
     return run_from<float>(config, paths, options, std::move(data), checkpoint);
 }
 
-// A run killed during an atomic write leaves its temporary file (FILE.XXXXXX.tmp) behind; the
+// A run killed during an atomic write leaves its temporary file (FILE.<6 random>.tmp) behind; the
 // final name was never touched, so the temporary is only litter.
 void remove_abandoned_temporaries(const RunPaths& paths) {
     std::error_code ec;
