@@ -6,11 +6,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "error_message.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
+
+using mm::test::error_message;
 
 namespace {
 
@@ -31,17 +35,6 @@ Batches take(mm::MinibatchSampler& sampler, std::size_t count) {
     Batches batches;
     for (std::size_t i = 0; i < count; ++i) batches.push_back(sampler.next());
     return batches;
-}
-
-template <class F>
-std::string error_message(F&& f) {
-    try {
-        f();
-    } catch (const mm::Error& e) {
-        return e.what();
-    }
-    FAIL("expected an mm::Error");
-    return {};
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "error_message.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -16,6 +18,8 @@
 #include <random>
 #include <string>
 #include <vector>
+
+using mm::test::error_message;
 
 namespace {
 
@@ -168,18 +172,6 @@ TwoLayerInit two_layer_init(mm::NumpyRandom& rng) {
     fill(50 * 10, init.w2, init.w2_unscaled);
     init.draws_w1_w2 = rng.raw_draws();
     return init;
-}
-
-// The message of the mm::Error that `f` throws; any other outcome fails the test.
-template <class F>
-std::string error_message(F&& f) {
-    try {
-        f();
-    } catch (const mm::Error& e) {
-        return e.what();
-    }
-    FAIL("expected an mm::Error");
-    return {};
 }
 
 const std::vector<std::string> kSeeds{"0", "1", "42", "4294967295"};
