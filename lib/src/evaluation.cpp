@@ -28,17 +28,18 @@ struct BlockResult {
 template <class T>
 class BlockEvaluator {
 public:
-    BlockEvaluator(const Network<T>& network, const MnistSplit& split, bool normalize,
-                   std::size_t max_mistakes)
-        : network_(network), split_(split), normalize_(normalize), max_mistakes_(max_mistakes) {}
+    BlockEvaluator(const Network<T>& network, const MnistSplit& split,
+                   const NonzeroPixels& nonzero, bool normalize, std::size_t max_mistakes)
+        : network_(network), split_(split), nonzero_(nonzero), table_(pixel_table<T>(normalize)),
+          max_mistakes_(max_mistakes) {}
 
     void run(std::size_t begin, std::size_t count, BlockResult& out) {
         const std::size_t k = network_.spec().output_size;
-        compress_images(split_, begin, count, normalize_, x_);
         indices_.resize(count);
         std::iota(indices_.begin(), indices_.end(), begin);
         gather_labels(split_, indices_.data(), count, t_);
-        network_.predict(x_, y_, buffers_);
+        network_.predict(PixelRows<T>{split_, nonzero_, indices_.data(), count, table_}, y_,
+                         buffers_);
         const BatchLoss<T> loss = batch_loss(y_, t_);
         out.cee_sum = static_cast<double>(loss.cross_entropy) * count;
         out.sse_sum = static_cast<double>(loss.sum_squares) * count;
@@ -57,9 +58,9 @@ public:
 private:
     const Network<T>& network_;
     const MnistSplit& split_;
-    bool normalize_;
+    const NonzeroPixels& nonzero_;
+    const std::array<T, 256>& table_;
     std::size_t max_mistakes_;
-    SparseRows<T> x_;
     ForwardBuffers<T> buffers_;
     xt::xtensor<T, 2> y_;
     xt::xtensor<std::size_t, 1> t_;
@@ -71,6 +72,17 @@ private:
 template <class T>
 EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split, bool normalize,
                           std::size_t max_mistakes, std::size_t threads) {
+    return evaluate(network, split, find_nonzero_pixels(split), normalize, max_mistakes, threads);
+}
+
+template <class T>
+EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split,
+                          const NonzeroPixels& nonzero, bool normalize, std::size_t max_mistakes,
+                          std::size_t threads) {
+    if (nonzero.images() != split.size())
+        throw Error("evaluate: the nonzero pixel index covers " +
+                    std::to_string(nonzero.images()) + " images; the split has " +
+                    std::to_string(split.size()));
     if (threads == 0) throw Error("evaluate: threads is 0; expected at least 1");
     use_one_blas_thread();
     const std::size_t n = split.size();
@@ -81,7 +93,7 @@ EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split, bo
     std::vector<std::exception_ptr> errors(workers);
     auto work = [&](std::size_t w) {
         try {
-            BlockEvaluator<T> evaluator(network, split, normalize, max_mistakes);
+            BlockEvaluator<T> evaluator(network, split, nonzero, normalize, max_mistakes);
             for (std::size_t i = w; i < blocks; i += workers)
                 evaluator.run(i * kBlock, std::min(kBlock, n - i * kBlock), results[i]);
         } catch (...) {
@@ -117,5 +129,9 @@ template EvaluationResult evaluate<float>(const Network<float>&, const MnistSpli
                                           std::size_t, std::size_t);
 template EvaluationResult evaluate<double>(const Network<double>&, const MnistSplit&, bool,
                                            std::size_t, std::size_t);
+template EvaluationResult evaluate<float>(const Network<float>&, const MnistSplit&,
+                                          const NonzeroPixels&, bool, std::size_t, std::size_t);
+template EvaluationResult evaluate<double>(const Network<double>&, const MnistSplit&,
+                                           const NonzeroPixels&, bool, std::size_t, std::size_t);
 
 }  // namespace mm

@@ -55,7 +55,7 @@ struct Network<T>::Impl {
     std::vector<xt::xtensor<T, 2>> d_affine_out, d_activation_out;
     xt::xtensor<T, 2> y;  // (N, output_size)
     SparseRows<T> x_sparse;     // the last dense input, compressed
-    bool sparse_first = false;  // whether the last forward pass used x_sparse
+    bool sparse_first = false;  // whether the last forward pass took the sparse kernels
 
     explicit Impl(const NetworkSpec& s) : spec(s) {
         sizes.push_back(s.input_size);
@@ -97,11 +97,15 @@ struct Network<T>::Impl {
     void check_input(const xt::xtensor<T, 2>& x) const { check_input(x.shape(0), x.shape(1)); }
 
     void check_batch(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t) const {
-        check_input(x);
-        if (t.size() != x.shape(0))
+        check_batch(x.shape(0), x.shape(1), t);
+    }
+
+    void check_batch(std::size_t rows, std::size_t cols,
+                     const xt::xtensor<std::size_t, 1>& t) const {
+        check_input(rows, cols);
+        if (t.size() != rows)
             throw Error("network targets t have " + std::to_string(t.size()) +
-                        " entries; expected one per input row (" + std::to_string(x.shape(0)) +
-                        ")");
+                        " entries; expected one per input row (" + std::to_string(rows) + ")");
         for (std::size_t r = 0; r < t.size(); ++r)
             if (t(r) >= spec.output_size)
                 throw Error("network target t[" + std::to_string(r) + "] is " +
@@ -122,21 +126,31 @@ struct Network<T>::Impl {
         }
     }
 
-    void forward(const SparseRows<T>& x, ForwardBuffers<T>& buf) const {
-        sparse_affine_forward(buf.affine_out[0], x, W[0], b[0]);
-        forward_from_first_affine(buf);
+    static bool sparse_enough(std::size_t nonzeros, std::size_t rows, std::size_t cols) {
+        return static_cast<double>(nonzeros) <=
+               kMaxSparseFraction * static_cast<double>(rows) * static_cast<double>(cols);
     }
 
     void forward(const xt::xtensor<T, 2>& x) {
         compress_rows(x, x_sparse);
-        sparse_first = static_cast<double>(x_sparse.nonzeros()) <=
-                       kMaxSparseFraction * static_cast<double>(x.size());
-        if (sparse_first) {
-            forward(x_sparse, buffers);
-            return;
-        }
-        affine_forward(buffers.affine_out[0], x, W[0], b[0]);
+        sparse_first = sparse_enough(x_sparse.nonzeros(), x.shape(0), x.shape(1));
+        if (sparse_first)
+            sparse_affine_forward(buffers.affine_out[0], x_sparse, W[0], b[0]);
+        else
+            affine_forward(buffers.affine_out[0], x, W[0], b[0]);
         forward_from_first_affine(buffers);
+    }
+
+    // Images too dense for the sparse kernels are gathered into buf.dense_input for the BLAS path.
+    void forward(const PixelRows<T>& x, ForwardBuffers<T>& buf, bool& sparse) const {
+        sparse = sparse_enough(x.nonzeros(), x.rows(), x.cols());
+        if (sparse) {
+            sparse_affine_forward(buf.affine_out[0], x, W[0], b[0]);
+        } else {
+            gather_images(x.split, x.items, x.count, x.table, buf.dense_input);
+            affine_forward(buf.affine_out[0], buf.dense_input, W[0], b[0]);
+        }
+        forward_from_first_affine(buf);
     }
 
     BatchLoss<T> loss(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t) {
@@ -144,18 +158,16 @@ struct Network<T>::Impl {
         return softmax_loss_forward(y, buffers.affine_out.back(), t);
     }
 
-    // Needs the forward pass of the same x just before.
-    void backward(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t,
-                  LossKind trained) {
+    BatchLoss<T> loss(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t) {
+        forward(x, buffers, sparse_first);
+        return softmax_loss_forward(y, buffers.affine_out.back(), t);
+    }
+
+    // Every gradient but the first layer's dW and db, leaving d(loss)/d(first affine output) in
+    // d_affine_out[0]. Needs the forward pass of the same batch just before.
+    void backward_to_first_layer(const xt::xtensor<std::size_t, 1>& t, LossKind trained) {
         softmax_loss_backward(d_affine_out.back(), y, t, trained);
-        for (std::size_t l = layers(); l-- > 0;) {
-            if (l == 0) {
-                if (sparse_first)
-                    sparse_affine_backward_params(dW[0], db[0], d_affine_out[0], x_sparse);
-                else
-                    affine_backward_params(dW[0], db[0], d_affine_out[0], x);
-                break;
-            }
+        for (std::size_t l = layers() - 1; l > 0; --l) {
             const auto& activation = buffers.activation_out[l - 1];
             affine_backward_params(dW[l], db[l], d_affine_out[l], activation);
             affine_backward_input(d_activation_out[l - 1], d_affine_out[l], W[l]);
@@ -164,6 +176,24 @@ struct Network<T>::Impl {
             else
                 relu_backward(d_affine_out[l - 1], d_activation_out[l - 1], activation);
         }
+    }
+
+    void backward(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t,
+                  LossKind trained) {
+        backward_to_first_layer(t, trained);
+        if (sparse_first)
+            sparse_affine_backward_params(dW[0], db[0], d_affine_out[0], x_sparse);
+        else
+            affine_backward_params(dW[0], db[0], d_affine_out[0], x);
+    }
+
+    void backward(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t,
+                  LossKind trained) {
+        backward_to_first_layer(t, trained);
+        if (sparse_first)
+            sparse_affine_backward_params(dW[0], db[0], d_affine_out[0], x);
+        else
+            affine_backward_params(dW[0], db[0], d_affine_out[0], buffers.dense_input);
     }
 };
 
@@ -227,12 +257,13 @@ void Network<T>::predict(const xt::xtensor<T, 2>& x, xt::xtensor<T, 2>& probabil
 }
 
 template <class T>
-void Network<T>::predict(const SparseRows<T>& x, xt::xtensor<T, 2>& probabilities,
+void Network<T>::predict(const PixelRows<T>& x, xt::xtensor<T, 2>& probabilities,
                          ForwardBuffers<T>& buffers) const {
-    impl_->check_input(x.rows(), x.cols);
+    impl_->check_input(x.rows(), x.cols());
     buffers.affine_out.resize(impl_->layers());
     buffers.activation_out.resize(impl_->layers() - 1);
-    impl_->forward(x, buffers);
+    bool sparse = false;
+    impl_->forward(x, buffers, sparse);
     softmax(buffers.affine_out.back(), probabilities);
 }
 
@@ -246,6 +277,21 @@ template <class T>
 BatchLoss<T> Network<T>::gradient(const xt::xtensor<T, 2>& x,
                                   const xt::xtensor<std::size_t, 1>& t, LossKind trained) {
     impl_->check_batch(x, t);
+    const BatchLoss<T> losses = impl_->loss(x, t);
+    impl_->backward(x, t, trained);
+    return losses;
+}
+
+template <class T>
+BatchLoss<T> Network<T>::loss(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t) {
+    impl_->check_batch(x.rows(), x.cols(), t);
+    return impl_->loss(x, t);
+}
+
+template <class T>
+BatchLoss<T> Network<T>::gradient(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t,
+                                  LossKind trained) {
+    impl_->check_batch(x.rows(), x.cols(), t);
     const BatchLoss<T> losses = impl_->loss(x, t);
     impl_->backward(x, t, trained);
     return losses;

@@ -2,60 +2,85 @@
 
 #include <mnist_minibatch/layers.hpp>
 
-#include <algorithm>
+#include <xsimd/xsimd.hpp>
 
-// Every clone does the same multiplies and adds in the same order (each column's sum runs over
-// the nonzeros in order; -ffp-contract=off keeps them unfused), so all give the same bits; the
-// AVX2 one is picked when the CPU has it.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define MM_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define MM_VECTOR_CLONES
-#endif
+#include <algorithm>
 
 namespace mm {
 namespace {
 
-// acc (M) = sum over i of value[i] * W row column[i] (M). Columns go in lanes of one 32-byte
-// vector register, up to 8 lanes at a time kept in registers across all i (an accumulator in
-// memory would chain every step through a store and a load). A last partial lane is shifted left
-// to end at the last column: the columns it shares with the lane before get the same sums in the
-// same order, so writing them twice writes the same bits.
-template <class T, std::size_t Lanes>
-__attribute__((always_inline)) inline void accumulate_lanes(const std::uint32_t* column,
-                                                            const T* value, std::size_t count,
-                                                            const T* __restrict W, std::size_t m,
-                                                            std::size_t first, std::size_t width,
-                                                            T* __restrict acc) {
-    constexpr std::size_t L = 32 / sizeof(T);
-    std::size_t offset[Lanes];
-    for (std::size_t lane = 0; lane < Lanes; ++lane)
-        offset[lane] = first + std::min(lane * L, width - L);
-    T sum[Lanes][L] = {};
-    for (std::size_t i = 0; i < count; ++i) {
-        const T v = value[i];
-        const T* w = W + static_cast<std::size_t>(column[i]) * m;
-        // Unrolled completely, so that sum lives in registers.
-#pragma GCC unroll 8
-        for (std::size_t lane = 0; lane < Lanes; ++lane)
-#pragma GCC unroll 8
-            for (std::size_t k = 0; k < L; ++k) sum[lane][k] += v * w[offset[lane] + k];
-    }
-    for (std::size_t lane = 0; lane < Lanes; ++lane)
-        for (std::size_t k = 0; k < L; ++k) acc[offset[lane] + k] = sum[lane][k];
+// One compressed input row: count entries, entry i at column(i) with value(i). Two layouts feed
+// the same kernels: ValueRow (columns and values stored, from compress_rows) and PixelRow (16-bit
+// columns of a NonzeroPixels index, values read from the uint8 image through the pixel table).
+template <class T>
+struct ValueRow {
+    const std::uint32_t* columns;
+    const T* values;
+    std::size_t count;
+    std::size_t column(std::size_t i) const { return columns[i]; }
+    T value(std::size_t i) const { return values[i]; }
+};
+
+template <class T>
+struct PixelRow {
+    const std::uint16_t* columns;
+    const std::uint8_t* pixels;
+    const T* table;
+    std::size_t count;
+    std::size_t column(std::size_t i) const { return columns[i]; }
+    T value(std::size_t i) const { return table[pixels[columns[i]]]; }
+};
+
+template <class T>
+ValueRow<T> row_of(const SparseRows<T>& x, std::size_t r) {
+    const std::size_t first = x.row_start[r];
+    return {x.column.data() + first, x.value.data() + first, x.row_start[r + 1] - first};
 }
 
 template <class T>
-__attribute__((always_inline)) inline void accumulate_rows(const std::uint32_t* column,
-                                                           const T* value, std::size_t count,
-                                                           const T* __restrict W, std::size_t m,
-                                                           T* __restrict acc) {
-    constexpr std::size_t L = 32 / sizeof(T), kMaxLanes = 8;
+PixelRow<T> row_of(const PixelRows<T>& x, std::size_t r) {
+    const std::size_t item = x.items[r];
+    return {x.nonzero.column.data() + x.nonzero.row_start[item],
+            x.split.images.data() + item * x.split.pixels(), x.table.data(),
+            x.nonzero.count(item)};
+}
+
+// acc (M) = sum over i of value(i) * W row column(i) (M). Columns go in lanes of one xsimd
+// register, up to 8 lanes at a time kept in registers across all i (an accumulator in memory
+// would chain every step through a store and a load). A last partial lane is shifted left to end
+// at the last column: the columns it shares with the lane before get the same sums in the same
+// order, so writing them twice writes the same bits. Written with xsimd rather than left to the
+// auto-vectorizer, which vectorizes the loop over i with gathers instead.
+template <class T, std::size_t Lanes, class Row>
+__attribute__((always_inline)) inline void accumulate_lanes(const Row& row,
+                                                            const T* __restrict W, std::size_t m,
+                                                            std::size_t first, std::size_t width,
+                                                            T* __restrict acc) {
+    using B = xsimd::batch<T>;
+    constexpr std::size_t L = B::size;
+    std::size_t offset[Lanes];
+    B sum[Lanes];
+    for (std::size_t lane = 0; lane < Lanes; ++lane) {
+        offset[lane] = first + std::min(lane * L, width - L);
+        sum[lane] = B(T(0));
+    }
+    for (std::size_t i = 0; i < row.count; ++i) {
+        const B v(row.value(i));
+        const T* w = W + row.column(i) * m;
+#pragma GCC unroll 8
+        for (std::size_t lane = 0; lane < Lanes; ++lane)
+            sum[lane] += v * B::load_unaligned(w + offset[lane]);
+    }
+    for (std::size_t lane = 0; lane < Lanes; ++lane) sum[lane].store_unaligned(acc + offset[lane]);
+}
+
+template <class T, class Row>
+void accumulate(const Row& row, const T* __restrict W, std::size_t m, T* __restrict acc) {
+    constexpr std::size_t L = xsimd::batch<T>::size, kMaxLanes = 8;
     if (m < L) {
         for (std::size_t k = 0; k < m; ++k) {
             T sum = T(0);
-            for (std::size_t i = 0; i < count; ++i)
-                sum += value[i] * W[static_cast<std::size_t>(column[i]) * m + k];
+            for (std::size_t i = 0; i < row.count; ++i) sum += row.value(i) * W[row.column(i) * m + k];
             acc[k] = sum;
         }
         return;
@@ -67,46 +92,54 @@ __attribute__((always_inline)) inline void accumulate_rows(const std::uint32_t* 
             width = L;
         }
         switch ((width + L - 1) / L) {
-            case 1: accumulate_lanes<T, 1>(column, value, count, W, m, first, width, acc); break;
-            case 2: accumulate_lanes<T, 2>(column, value, count, W, m, first, width, acc); break;
-            case 3: accumulate_lanes<T, 3>(column, value, count, W, m, first, width, acc); break;
-            case 4: accumulate_lanes<T, 4>(column, value, count, W, m, first, width, acc); break;
-            case 5: accumulate_lanes<T, 5>(column, value, count, W, m, first, width, acc); break;
-            case 6: accumulate_lanes<T, 6>(column, value, count, W, m, first, width, acc); break;
-            case 7: accumulate_lanes<T, 7>(column, value, count, W, m, first, width, acc); break;
-            default: accumulate_lanes<T, 8>(column, value, count, W, m, first, width, acc);
+            case 1: accumulate_lanes<T, 1>(row, W, m, first, width, acc); break;
+            case 2: accumulate_lanes<T, 2>(row, W, m, first, width, acc); break;
+            case 3: accumulate_lanes<T, 3>(row, W, m, first, width, acc); break;
+            case 4: accumulate_lanes<T, 4>(row, W, m, first, width, acc); break;
+            case 5: accumulate_lanes<T, 5>(row, W, m, first, width, acc); break;
+            case 6: accumulate_lanes<T, 6>(row, W, m, first, width, acc); break;
+            case 7: accumulate_lanes<T, 7>(row, W, m, first, width, acc); break;
+            default: accumulate_lanes<T, 8>(row, W, m, first, width, acc);
         }
     }
 }
 
-// dW row column[i] (M) += value[i] * d (M) for every i.
-template <class T>
-__attribute__((always_inline)) inline void scatter_rows(const std::uint32_t* column,
-                                                        const T* value, std::size_t count,
-                                                        const T* __restrict d, std::size_t m,
-                                                        T* __restrict dW) {
-    for (std::size_t i = 0; i < count; ++i) {
-        const T v = value[i];
-        T* w = dW + static_cast<std::size_t>(column[i]) * m;
-        for (std::size_t k = 0; k < m; ++k) w[k] += v * d[k];
+// dW row column(i) (M) += value(i) * d (M) for every i.
+template <class T, class Row>
+void scatter(const Row& row, const T* __restrict d, std::size_t m, T* __restrict dW) {
+    using B = xsimd::batch<T>;
+    constexpr std::size_t L = B::size;
+    const std::size_t vector_end = m - m % L;
+    for (std::size_t i = 0; i < row.count; ++i) {
+        const T v = row.value(i);
+        const B vb(v);
+        T* w = dW + row.column(i) * m;
+        for (std::size_t k = 0; k < vector_end; k += L)
+            (B::load_unaligned(w + k) + vb * B::load_unaligned(d + k)).store_unaligned(w + k);
+        for (std::size_t k = vector_end; k < m; ++k) w[k] += v * d[k];
     }
 }
 
-MM_VECTOR_CLONES void accumulate(const std::uint32_t* c, const float* v, std::size_t n,
-                                 const float* W, std::size_t m, float* acc) {
-    accumulate_rows(c, v, n, W, m, acc);
+template <class T, class Rows>
+void forward_rows(xt::xtensor<T, 2>& out, const Rows& x, const xt::xtensor<T, 2>& W,
+                  const xt::xtensor<T, 1>& b) {
+    const std::size_t n = x.rows(), m = W.shape(1);
+    if (out.shape(0) != n || out.shape(1) != m) out.resize({n, m});
+    for (std::size_t r = 0; r < n; ++r) {
+        T* acc = out.data() + r * m;
+        accumulate(row_of(x, r), W.data(), m, acc);
+        for (std::size_t k = 0; k < m; ++k) acc[k] += b(k);
+    }
 }
-MM_VECTOR_CLONES void accumulate(const std::uint32_t* c, const double* v, std::size_t n,
-                                 const double* W, std::size_t m, double* acc) {
-    accumulate_rows(c, v, n, W, m, acc);
-}
-MM_VECTOR_CLONES void scatter(const std::uint32_t* c, const float* v, std::size_t n,
-                              const float* d, std::size_t m, float* dW) {
-    scatter_rows(c, v, n, d, m, dW);
-}
-MM_VECTOR_CLONES void scatter(const std::uint32_t* c, const double* v, std::size_t n,
-                              const double* d, std::size_t m, double* dW) {
-    scatter_rows(c, v, n, d, m, dW);
+
+template <class T, class Rows>
+void backward_rows(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db, const xt::xtensor<T, 2>& dout,
+                   const Rows& x, std::size_t cols) {
+    const std::size_t m = dout.shape(1);
+    if (dW.shape(0) != cols || dW.shape(1) != m) dW.resize({cols, m});
+    dW.fill(T(0));
+    for (std::size_t r = 0; r < x.rows(); ++r) scatter(row_of(x, r), dout.data() + r * m, m, dW.data());
+    bias_gradient(db, dout);
 }
 
 template <class T>
@@ -122,15 +155,15 @@ void start_rows(SparseRows<T>& out, std::size_t rows, std::size_t cols) {
 
 // Writes every entry at the next free slot and advances only past nonzero ones: no branch to
 // mispredict on the four in five pixels that are zero.
-template <class T, class Source, class Convert>
-void append_row(SparseRows<T>& out, std::size_t r, const Source* row, const Convert& convert) {
+template <class T>
+void append_row(SparseRows<T>& out, std::size_t r, const T* row) {
     std::size_t next = out.row_start[r];
     std::uint32_t* column = out.column.data();
     T* value = out.value.data();
     for (std::size_t j = 0; j < out.cols; ++j) {
         column[next] = static_cast<std::uint32_t>(j);
-        value[next] = convert(row[j]);
-        next += row[j] != Source(0) ? 1 : 0;
+        value[next] = row[j];
+        next += row[j] != T(0) ? 1 : 0;
     }
     out.row_start[r + 1] = next;
 }
@@ -141,58 +174,45 @@ template <class T>
 void compress_rows(const xt::xtensor<T, 2>& x, SparseRows<T>& out) {
     const std::size_t n = x.shape(0), d = x.shape(1);
     start_rows(out, n, d);
-    for (std::size_t r = 0; r < n; ++r)
-        append_row(out, r, x.data() + r * d, [](T v) { return v; });
-}
-
-template <class T>
-void compress_images(const MnistSplit& split, std::size_t begin, std::size_t count,
-                     bool normalize, SparseRows<T>& out) {
-    const std::size_t d = split.pixels();
-    const auto& table = pixel_table<T>(normalize);
-    start_rows(out, count, d);
-    for (std::size_t r = 0; r < count; ++r)
-        append_row(out, r, split.images.data() + (begin + r) * d,
-                   [&table](std::uint8_t p) { return table[p]; });
+    for (std::size_t r = 0; r < n; ++r) append_row(out, r, x.data() + r * d);
 }
 
 template <class T>
 void sparse_affine_forward(xt::xtensor<T, 2>& out, const SparseRows<T>& x,
                            const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b) {
-    const std::size_t n = x.rows(), m = W.shape(1);
-    if (out.shape(0) != n || out.shape(1) != m) out.resize({n, m});
-    for (std::size_t r = 0; r < n; ++r) {
-        T* acc = out.data() + r * m;
-        const std::size_t first = x.row_start[r];
-        accumulate(x.column.data() + first, x.value.data() + first, x.row_start[r + 1] - first,
-                   W.data(), m, acc);
-        for (std::size_t k = 0; k < m; ++k) acc[k] += b(k);
-    }
+    forward_rows(out, x, W, b);
+}
+
+template <class T>
+void sparse_affine_forward(xt::xtensor<T, 2>& out, const PixelRows<T>& x,
+                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b) {
+    forward_rows(out, x, W, b);
 }
 
 template <class T>
 void sparse_affine_backward_params(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db,
                                    const xt::xtensor<T, 2>& dout, const SparseRows<T>& x) {
-    const std::size_t m = dout.shape(1);
-    if (dW.shape(0) != x.cols || dW.shape(1) != m) dW.resize({x.cols, m});
-    dW.fill(T(0));
-    for (std::size_t r = 0; r < x.rows(); ++r) {
-        const std::size_t first = x.row_start[r];
-        scatter(x.column.data() + first, x.value.data() + first, x.row_start[r + 1] - first,
-                dout.data() + r * m, m, dW.data());
-    }
-    bias_gradient(db, dout);
+    backward_rows(dW, db, dout, x, x.cols);
+}
+
+template <class T>
+void sparse_affine_backward_params(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db,
+                                   const xt::xtensor<T, 2>& dout, const PixelRows<T>& x) {
+    backward_rows(dW, db, dout, x, x.cols());
 }
 
 #define MM_INSTANTIATE_SPARSE_INPUT(T)                                                         \
     template void compress_rows<T>(const xt::xtensor<T, 2>&, SparseRows<T>&);                  \
-    template void compress_images<T>(const MnistSplit&, std::size_t, std::size_t, bool,        \
-                                     SparseRows<T>&);                                          \
     template void sparse_affine_forward<T>(xt::xtensor<T, 2>&, const SparseRows<T>&,           \
+                                           const xt::xtensor<T, 2>&, const xt::xtensor<T, 1>&); \
+    template void sparse_affine_forward<T>(xt::xtensor<T, 2>&, const PixelRows<T>&,            \
                                            const xt::xtensor<T, 2>&, const xt::xtensor<T, 1>&); \
     template void sparse_affine_backward_params<T>(xt::xtensor<T, 2>&, xt::xtensor<T, 1>&,     \
                                                    const xt::xtensor<T, 2>&,                   \
-                                                   const SparseRows<T>&);
+                                                   const SparseRows<T>&);                      \
+    template void sparse_affine_backward_params<T>(xt::xtensor<T, 2>&, xt::xtensor<T, 1>&,     \
+                                                   const xt::xtensor<T, 2>&,                   \
+                                                   const PixelRows<T>&);
 
 MM_INSTANTIATE_SPARSE_INPUT(float)
 MM_INSTANTIATE_SPARSE_INPUT(double)

@@ -8,6 +8,7 @@
 #include <mnist_minibatch/mnist_dataset.hpp>
 #include <mnist_minibatch/model_file.hpp>
 #include <mnist_minibatch/network.hpp>
+#include <mnist_minibatch/nonzero_pixels.hpp>
 #include <mnist_minibatch/numpy_random.hpp>
 #include <mnist_minibatch/optimizer.hpp>
 #include <mnist_minibatch/progress_display.hpp>
@@ -70,6 +71,8 @@ public:
     TrainingRun(const Config& config, const RunPaths& paths, const TrainOptions& options,
                 MnistDataset data)
         : config_(config), paths_(paths), options_(options), data_(std::move(data)),
+          train_nonzero_(find_nonzero_pixels(data_.train)),
+          test_nonzero_(find_nonzero_pixels(data_.test)),
           network_(NetworkSpec{data_.train.pixels(), config.model.hidden_sizes, data_.num_classes,
                                parse_activation(config.model.activation)}),
           params_(network_.parameters()), rng_(config.training.seed),
@@ -127,7 +130,8 @@ public:
                                 loss_name(loss_kind_));
         if (next_ > 0) display.message("resuming at iteration " + std::to_string(next_));
         const std::size_t batch = config_.training.batch_size;
-        const bool normalize = config_.dataset.normalize;
+        const std::array<T, 256>& table = pixel_table<T>(config_.dataset.normalize);
+        const bool numerical = config_.gradient == "numerical";
         const bool after_update = config_.training.loss_log == "after_update";
         const auto started = std::chrono::steady_clock::now();
         auto elapsed = [&] {
@@ -145,14 +149,18 @@ public:
                 return TrainOutcome::interrupted;
             }
             const auto& indices = sampler_.next();
-            gather_images(data_.train, indices.data(), batch, normalize, x_);
             gather_labels(data_.train, indices.data(), batch, t_);
+            const PixelRows<T> x{data_.train, train_nonzero_, indices.data(), batch, table};
 
-            BatchLoss<T> loss = config_.gradient == "numerical"
-                                    ? network_.numerical_gradient(x_, t_, loss_kind_)
-                                    : network_.gradient(x_, t_, loss_kind_);
+            BatchLoss<T> loss;
+            if (numerical) {
+                gather_images(data_.train, indices.data(), batch, table, x_);
+                loss = network_.numerical_gradient(x_, t_, loss_kind_);
+            } else {
+                loss = network_.gradient(x, t_, loss_kind_);
+            }
             optimizer_->update(params_);
-            if (after_update) loss = network_.loss(x_, t_);
+            if (after_update) loss = network_.loss(x, t_);
 
             const double trained = static_cast<double>(
                 loss_kind_ == LossKind::cross_entropy ? loss.cross_entropy : loss.sum_squares);
@@ -200,10 +208,10 @@ private:
     }
 
     void evaluate_both(std::size_t i, double epoch) {
-        last_train_ = evaluate(network_, data_.train, config_.dataset.normalize, 0,
-                               options_.threads);
-        last_test_ = evaluate(network_, data_.test, config_.dataset.normalize, kMaxMistakes,
-                              options_.threads);
+        last_train_ = evaluate(network_, data_.train, train_nonzero_, config_.dataset.normalize,
+                               0, options_.threads);
+        last_test_ = evaluate(network_, data_.test, test_nonzero_, config_.dataset.normalize,
+                              kMaxMistakes, options_.threads);
         last_eval_iteration_ = i;
         epochs_log_->append_line(
             std::to_string(i) + "," + number(epoch) + "," + number(last_train_.loss(loss_kind_)) +
@@ -230,10 +238,10 @@ private:
 
     void finish(double elapsed_s) {
         if (last_eval_iteration_ != total_ - 1) {
-            last_train_ = evaluate(network_, data_.train, config_.dataset.normalize, 0,
-                               options_.threads);
-            last_test_ = evaluate(network_, data_.test, config_.dataset.normalize, kMaxMistakes,
-                              options_.threads);
+            last_train_ = evaluate(network_, data_.train, train_nonzero_,
+                                   config_.dataset.normalize, 0, options_.threads);
+            last_test_ = evaluate(network_, data_.test, test_nonzero_, config_.dataset.normalize,
+                                  kMaxMistakes, options_.threads);
         }
         save_model(paths_.model, network_,
                    ModelMeta{network_.spec(), config_.model.dtype, config_.dataset.name,
@@ -272,6 +280,7 @@ private:
     const RunPaths& paths_;
     const TrainOptions& options_;
     MnistDataset data_;
+    NonzeroPixels train_nonzero_, test_nonzero_;
     Network<T> network_;
     std::vector<Parameter<T>> params_;
     NumpyRandom rng_;
@@ -281,7 +290,7 @@ private:
     std::size_t eval_every_;
     std::unique_ptr<Optimizer<T>> optimizer_;
     std::optional<CsvAppender> loss_log_, epochs_log_;
-    xt::xtensor<T, 2> x_;
+    xt::xtensor<T, 2> x_;  // the batch as dense rows, for the numerical gradient
     xt::xtensor<std::size_t, 1> t_;
     std::size_t next_ = 0;
     double elapsed_before_ = 0.0;

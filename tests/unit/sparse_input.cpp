@@ -111,18 +111,78 @@ TEST_CASE("compress_rows keeps exactly the nonzero entries, in column order, reu
     CHECK(s.rows() == 4);
 }
 
-TEST_CASE("compress_images gives the rows gather_images writes, from the uint8 pixels",
+TEST_CASE("find_nonzero_pixels indexes exactly each image's nonzero pixels, in order",
           "[sparse_input]") {
     mm::NumpyRandom rng(2);
     const mm::MnistSplit split = random_split(rng, 20, 6);
-    for (const bool normalize : {true, false}) {
-        std::vector<std::size_t> indices{5, 6, 7, 8, 9, 10, 11};
-        xt::xtensor<float, 2> gathered;
-        mm::gather_images(split, indices.data(), indices.size(), normalize, gathered);
-        mm::SparseRows<float> s;
-        mm::compress_images(split, 5, indices.size(), normalize, s);
-        CHECK((expand(s) == gathered));
+    const mm::NonzeroPixels index = mm::find_nonzero_pixels(split);
+    REQUIRE(index.images() == 20);
+    for (std::size_t i = 0; i < 20; ++i) {
+        std::vector<std::uint16_t> expected;
+        for (std::size_t j = 0; j < 36; ++j)
+            if (split.images.data()[i * 36 + j] != 0) expected.push_back(static_cast<std::uint16_t>(j));
+        CHECK(index.count(i) == expected.size());
+        CHECK(std::equal(expected.begin(), expected.end(),
+                         index.column.begin() + static_cast<std::ptrdiff_t>(index.row_start[i])));
     }
+    CHECK(index.row_start.back() == index.column.size());
+
+    mm::MnistSplit huge;
+    huge.images = xt::zeros<std::uint8_t>({1, 257, 256});
+    huge.labels = xt::zeros<std::uint8_t>({1});
+    CHECK_THROWS_WITH(mm::find_nonzero_pixels(huge),
+                      Catch::Contains("65792 pixels") && Catch::Contains("at most 65536"));
+}
+
+template <class T>
+void check_pixel_rows(double tolerance) {
+    mm::NumpyRandom rng(4);
+    const mm::MnistSplit split = random_split(rng, 30, 6);
+    const mm::NonzeroPixels index = mm::find_nonzero_pixels(split);
+    // Out of order and with repeats, as batches drawn with replacement are.
+    const std::vector<std::size_t> items{29, 3, 3, 17, 0, 8, 22, 3};
+    for (const bool normalize : {true, false})
+        for (const std::size_t m : {1, 7, 8, 9, 50, 65}) {
+            CAPTURE(normalize, m);
+            const double margin = normalize ? tolerance : 255 * 36 * tolerance;  // raw pixels
+            const mm::PixelRows<T> pixels{split, index, items.data(), items.size(),
+                                          mm::pixel_table<T>(normalize)};
+            CHECK(pixels.rows() == items.size());
+            CHECK(pixels.cols() == 36);
+            xt::xtensor<T, 2> x;
+            mm::gather_images(split, items.data(), items.size(), normalize, x);
+            mm::SparseRows<T> s;
+            mm::compress_rows(x, s);
+            CHECK(pixels.nonzeros() == s.nonzeros());
+            const auto W = normal_matrix<T>(rng, 36, m);
+            auto b = xt::xtensor<T, 1>::from_shape({m});
+            for (T& v : b) v = static_cast<T>(rng.standard_normal());
+            xt::xtensor<T, 2> from_pixels, from_values, dense;
+            mm::sparse_affine_forward(from_pixels, pixels, W, b);
+            mm::sparse_affine_forward(from_values, s, W, b);
+            mm::affine_forward(dense, x, W, b);
+            // The same sums in the same order as compress_rows' entries: the same bits.
+            CHECK((from_pixels == from_values));
+            for (std::size_t j = 0; j < dense.size(); ++j)
+                CHECK(from_pixels.data()[j] == Approx(dense.data()[j]).margin(margin));
+
+            const auto dout = normal_matrix<T>(rng, items.size(), m);
+            xt::xtensor<T, 2> dW_pixels, dW_values, dW_dense;
+            xt::xtensor<T, 1> db_pixels, db_values, db_dense;
+            mm::sparse_affine_backward_params(dW_pixels, db_pixels, dout, pixels);
+            mm::sparse_affine_backward_params(dW_values, db_values, dout, s);
+            mm::affine_backward_params(dW_dense, db_dense, dout, x);
+            CHECK((dW_pixels == dW_values));
+            CHECK((db_pixels == db_dense));
+            for (std::size_t j = 0; j < dW_dense.size(); ++j)
+                CHECK(dW_pixels.data()[j] == Approx(dW_dense.data()[j]).margin(margin));
+        }
+}
+
+TEST_CASE("the first layer on dataset images read through the index equals it on gathered rows",
+          "[sparse_input]") {
+    SECTION("float") { check_pixel_rows<float>(1e-5); }
+    SECTION("double") { check_pixel_rows<double>(1e-13); }
 }
 
 TEST_CASE("pixel_table holds float32(p) / 255 and p, widened, for every pixel value",
@@ -141,22 +201,14 @@ TEST_CASE("the sparse first layer matches the dense BLAS products for every outp
     SECTION("double") { check_forward_and_backward<double>(1e-13); }
 }
 
-TEST_CASE("a network on sparse inputs: same predictions both ways, backprop passes the gradient "
-          "check", "[sparse_input][network]") {
+TEST_CASE("a network on sparse inputs: backprop passes the gradient check",
+          "[sparse_input][network]") {
     mm::NumpyRandom rng(5);
     mm::Network<double> net({40, {13}, 4, mm::Activation::sigmoid});
     net.initialize(rng, mm::InitKind::xavier, 0);
     const auto x = sparse_matrix<double>(rng, 6, 40, 0.8);
     auto t = xt::xtensor<std::size_t, 1>::from_shape({6});
     rng.choice(4, 6, t.data());
-
-    xt::xtensor<double, 2> from_dense, from_sparse;
-    net.predict(x, from_dense);
-    mm::SparseRows<double> s;
-    mm::compress_rows(x, s);
-    mm::ForwardBuffers<double> buffers;
-    net.predict(s, from_sparse, buffers);
-    CHECK((from_sparse == from_dense));
 
     for (const auto loss : {mm::LossKind::cross_entropy, mm::LossKind::sum_squares}) {
         net.gradient(x, t, loss);
@@ -210,6 +262,48 @@ TEST_CASE("a network's sparse first layer gives the gradient of the plain dense 
             CHECK(params[q].grad[j] == Approx(expected[q][j]).margin(1e-15));
 }
 
+TEST_CASE("a network on dataset images gives the bits of the gathered rows, sparse or dense",
+          "[sparse_input][network]") {
+    mm::NumpyRandom rng(9);
+    for (const double zeros : {0.8, 0.3}) {  // the sparse kernels, then the BLAS products
+        CAPTURE(zeros);
+        mm::MnistSplit split;
+        split.images = xt::zeros<std::uint8_t>({40, 5, 5});
+        for (auto& p : split.images)
+            p = rng.random_sample() < zeros ? 0 : static_cast<std::uint8_t>(rng.randint(1, 256));
+        split.labels = xt::zeros<std::uint8_t>({40});
+        for (auto& l : split.labels) l = static_cast<std::uint8_t>(rng.randint(0, 4));
+        const mm::NonzeroPixels index = mm::find_nonzero_pixels(split);
+        const std::vector<std::size_t> items{7, 39, 0, 7, 12, 25};
+        const mm::PixelRows<double> pixels{split, index, items.data(), items.size(),
+                                           mm::pixel_table<double>(true)};
+        xt::xtensor<double, 2> x;
+        xt::xtensor<std::size_t, 1> t;
+        mm::gather_images(split, items.data(), items.size(), true, x);
+        mm::gather_labels(split, items.data(), items.size(), t);
+
+        mm::Network<double> net({25, {9}, 4, mm::Activation::sigmoid});
+        net.initialize(rng, mm::InitKind::xavier, 0);
+        xt::xtensor<double, 2> from_rows, from_pixels;
+        mm::ForwardBuffers<double> buffers;
+        net.predict(x, from_rows);
+        net.predict(pixels, from_pixels, buffers);
+        CHECK((from_pixels == from_rows));
+        const auto rows_loss = net.loss(x, t), pixels_loss = net.loss(pixels, t);
+        CHECK(pixels_loss.cross_entropy == rows_loss.cross_entropy);
+        CHECK(pixels_loss.sum_squares == rows_loss.sum_squares);
+        for (const auto loss : {mm::LossKind::cross_entropy, mm::LossKind::sum_squares}) {
+            net.gradient(x, t, loss);
+            std::vector<double> expected;
+            for (const auto& p : net.parameters()) expected.insert(expected.end(), p.grad, p.grad + p.size);
+            net.gradient(pixels, t, loss);
+            std::vector<double> actual;
+            for (const auto& p : net.parameters()) actual.insert(actual.end(), p.grad, p.grad + p.size);
+            CHECK(actual == expected);
+        }
+    }
+}
+
 TEST_CASE("evaluate gives the same result with 1, 2 or 3 threads, and the plain path's counts",
           "[sparse_input][evaluation]") {
     mm::NumpyRandom rng(7);
@@ -240,16 +334,28 @@ TEST_CASE("evaluate gives the same result with 1, 2 or 3 threads, and the plain 
     CHECK_THROWS_AS(mm::evaluate(net, split, true, 0, 0), mm::Error);
 }
 
-TEST_CASE("predict on compressed rows of the wrong width is one clear mm::Error",
+TEST_CASE("a batch of images of the wrong size, or none, is one clear mm::Error",
           "[sparse_input][network]") {
     mm::NumpyRandom rng(8);
     mm::Network<float> net({12, {4}, 3, mm::Activation::relu});
-    mm::SparseRows<float> s;
-    mm::compress_rows(sparse_matrix<float>(rng, 2, 11, 0.5), s);
+    const mm::MnistSplit split = random_split(rng, 3, 3);  // 9 pixels per image
+    const mm::NonzeroPixels index = mm::find_nonzero_pixels(split);
+    const std::vector<std::size_t> items{0, 2};
     xt::xtensor<float, 2> y;
     mm::ForwardBuffers<float> buffers;
-    CHECK_THROWS_WITH(net.predict(s, y, buffers),
-                      Catch::Contains("(2, 11)") && Catch::Contains("expected (N, 12)"));
-    mm::SparseRows<float> empty;
-    CHECK_THROWS_AS(net.predict(empty, y, buffers), mm::Error);
+    const mm::PixelRows<float> narrow{split, index, items.data(), 2, mm::pixel_table<float>(true)};
+    CHECK_THROWS_WITH(net.predict(narrow, y, buffers),
+                      Catch::Contains("(2, 9)") && Catch::Contains("expected (N, 12)"));
+    const mm::PixelRows<float> none{split, index, items.data(), 0, mm::pixel_table<float>(true)};
+    CHECK_THROWS_AS(net.predict(none, y, buffers), mm::Error);
+    xt::xtensor<std::size_t, 1> t = {0};
+    CHECK_THROWS_WITH(net.gradient(narrow, t, mm::LossKind::cross_entropy),
+                      Catch::Contains("(2, 9)"));
+
+    mm::Network<float> fits({9, {4}, 3, mm::Activation::relu});
+    CHECK_THROWS_WITH(fits.gradient(narrow, t, mm::LossKind::cross_entropy),
+                      Catch::Contains("targets t have 1 entries"));
+    const mm::MnistSplit other = random_split(rng, 4, 3);
+    CHECK_THROWS_WITH(mm::evaluate(fits, other, index, true, 0, 1),
+                      Catch::Contains("covers 3 images; the split has 4"));
 }

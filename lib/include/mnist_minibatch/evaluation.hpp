@@ -1,10 +1,11 @@
 #pragma once
 // Loss, accuracy and confusion matrix of a network over a whole split, computed in blocks read
-// straight from the uint8 images (only the nonzero pixels of one block are ever converted). The
+// straight from the uint8 images (only the nonzero pixels are ever read and converted). The
 // blocks may be spread over threads; each block's sums are kept apart and merged in block order,
 // so the result does not depend on the thread count.
 #include <mnist_minibatch/mnist_dataset.hpp>
 #include <mnist_minibatch/network.hpp>
+#include <mnist_minibatch/nonzero_pixels.hpp>
 
 #include <cstddef>
 #include <vector>
@@ -36,5 +37,12 @@ struct EvaluationResult {
 template <class T>
 EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split, bool normalize,
                           std::size_t max_mistakes = 0, std::size_t threads = 1);
+
+// The same with the split's nonzero pixel index found beforehand (a training run evaluates the
+// same splits many times). Throws mm::Error when the index is not of a split of this size.
+template <class T>
+EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split,
+                          const NonzeroPixels& nonzero, bool normalize, std::size_t max_mistakes,
+                          std::size_t threads);
 
 }  // namespace mm

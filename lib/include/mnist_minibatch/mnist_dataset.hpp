@@ -110,16 +110,21 @@ const std::array<T, 256>& pixel_table(bool normalize) {
 // differs: normalize_pixel(p) when `normalize`, else float(p).
 template <class T>
 void gather_images(const MnistSplit& split, const std::size_t* indices, std::size_t count,
-                   bool normalize, xt::xtensor<T, 2>& x) {
+                   const std::array<T, 256>& table, xt::xtensor<T, 2>& x) {
     const std::size_t d = split.pixels();
     if (x.shape(0) != count || x.shape(1) != d) x.resize({count, d});
     const std::uint8_t* base = split.images.data();
-    const std::array<T, 256>& table = pixel_table<T>(normalize);
     T* out = x.data();
     for (std::size_t r = 0; r < count; ++r) {
         const std::uint8_t* row = base + indices[r] * d;
         for (std::size_t j = 0; j < d; ++j) out[r * d + j] = table[row[j]];
     }
+}
+
+template <class T>
+void gather_images(const MnistSplit& split, const std::size_t* indices, std::size_t count,
+                   bool normalize, xt::xtensor<T, 2>& x) {
+    gather_images(split, indices, count, pixel_table<T>(normalize), x);
 }
 
 // Class indices of the selected items.

@@ -44,6 +44,7 @@ struct Parameter {
 template <class T>
 struct ForwardBuffers {
     std::vector<xt::xtensor<T, 2>> affine_out, activation_out;
+    xt::xtensor<T, 2> dense_input;  // PixelRows too dense for the sparse kernels, gathered
 };
 
 template <class T>
@@ -85,11 +86,18 @@ public:
     BatchLoss<T> numerical_gradient(const xt::xtensor<T, 2>& x,
                                     const xt::xtensor<std::size_t, 1>& t, LossKind trained);
 
-    // Softmax probabilities for compressed input rows (the same values as predict() of the dense
-    // rows when that takes the sparse path). Const, touching only `buffers`: threads may each run
-    // it on one network with their own buffers. Throws mm::Error when x has no rows or its column
-    // count is not input_size.
-    void predict(const SparseRows<T>& x, xt::xtensor<T, 2>& probabilities,
+    // The same for a batch of dataset images (nonzero_pixels.hpp), read from their uint8 pixels.
+    // A batch at most half nonzero takes the sparse first layer (sparse_input.hpp), a denser one
+    // the BLAS products; the results equal those for the dense rows gather_images writes up to the
+    // order of the first layer's sums.
+    BatchLoss<T> loss(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t);
+    BatchLoss<T> gradient(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t,
+                          LossKind trained);
+
+    // Softmax probabilities of a batch of images. Const, touching only `buffers`: threads may each
+    // run it on one network with their own buffers. Throws mm::Error when x has no rows or its
+    // images do not have input_size pixels.
+    void predict(const PixelRows<T>& x, xt::xtensor<T, 2>& probabilities,
                  ForwardBuffers<T>& buffers) const;
 
     // Number of rows whose argmax (first index on ties) equals t.

@@ -2,7 +2,7 @@
 // The first layer's input as compressed rows. MNIST images are about 81% zero pixels, so x . W1
 // and x^T . dout over the nonzero entries only do a fifth of the dense products' work; the dense
 // products (layers.hpp) stay the reference the kernels are tested against.
-#include <mnist_minibatch/mnist_dataset.hpp>
+#include <mnist_minibatch/nonzero_pixels.hpp>
 
 #include <xtensor/xtensor.hpp>
 
@@ -31,16 +31,13 @@ struct SparseRows {
 template <class T>
 void compress_rows(const xt::xtensor<T, 2>& x, SparseRows<T>& out);
 
-// The rows gather_images would write for items [begin, begin + count) of the split, read straight
-// from its uint8 pixels.
-template <class T>
-void compress_images(const MnistSplit& split, std::size_t begin, std::size_t count,
-                     bool normalize, SparseRows<T>& out);
-
 // out (N, M) = x (N, D) . W (D, M) + b (M); each sum runs over the row's nonzero columns in
 // ascending order, and b is added last as in the dense form.
 template <class T>
 void sparse_affine_forward(xt::xtensor<T, 2>& out, const SparseRows<T>& x,
+                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b);
+template <class T>
+void sparse_affine_forward(xt::xtensor<T, 2>& out, const PixelRows<T>& x,
                            const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b);
 
 // dW (D, M) = x^T . dout (N, M), each entry summed over the rows in order;
@@ -48,5 +45,8 @@ void sparse_affine_forward(xt::xtensor<T, 2>& out, const SparseRows<T>& x,
 template <class T>
 void sparse_affine_backward_params(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db,
                                    const xt::xtensor<T, 2>& dout, const SparseRows<T>& x);
+template <class T>
+void sparse_affine_backward_params(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db,
+                                   const xt::xtensor<T, 2>& dout, const PixelRows<T>& x);
 
 }  // namespace mm
