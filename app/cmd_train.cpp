@@ -3,9 +3,11 @@
 #include <mnist_minibatch/config.hpp>
 #include <mnist_minibatch/trainer.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <memory>
+#include <thread>
 
 namespace {
 
@@ -21,7 +23,8 @@ struct TrainArgs {
     std::size_t log_every = 0;
     bool overwrite = false;
     bool no_plots = false;
-    std::size_t threads = 1;
+    // Every core by default: the results are the same bits for any thread count.
+    std::size_t threads = std::max(1u, std::min(64u, std::thread::hardware_concurrency()));
 };
 
 int run(const TrainArgs& args) {
@@ -63,7 +66,7 @@ mm::app::CommandRegistration registration(40, [](CLI::App& app) {
         ->check(CLI::PositiveNumber);
     cmd->add_flag("--overwrite", args->overwrite, "Replace an earlier run in the output directory");
     cmd->add_flag("--no-plots", args->no_plots, "Do not write plots and report at the end");
-    cmd->add_option("--threads", args->threads, "Threads for evaluation (results do not change)")
+    cmd->add_option("--threads", args->threads, "Threads for the first layer and the evaluation (results do not change)")
         ->check(CLI::Range(1, 64))
         ->capture_default_str();
     resume->excludes("--set");

@@ -56,6 +56,7 @@ struct Network<T>::Impl {
     xt::xtensor<T, 2> y;  // (N, output_size)
     SparseRows<T> x_sparse;     // the last dense input, compressed
     bool sparse_first = false;  // whether the last forward pass took the sparse kernels
+    ThreadPool* pool = nullptr;  // for the sparse first layer of gradient() and loss() on images
 
     explicit Impl(const NetworkSpec& s) : spec(s) {
         sizes.push_back(s.input_size);
@@ -142,10 +143,12 @@ struct Network<T>::Impl {
     }
 
     // Images too dense for the sparse kernels are gathered into buf.dense_input for the BLAS path.
-    void forward(const PixelRows<T>& x, ForwardBuffers<T>& buf, bool& sparse) const {
+    // `threads` splits the sparse first layer (nullptr: this thread only).
+    void forward(const PixelRows<T>& x, ForwardBuffers<T>& buf, bool& sparse,
+                 ThreadPool* threads) const {
         sparse = sparse_enough(x.nonzeros(), x.rows(), x.cols());
         if (sparse) {
-            sparse_affine_forward(buf.affine_out[0], x, W[0], b[0]);
+            sparse_affine_forward(buf.affine_out[0], x, W[0], b[0], threads);
         } else {
             gather_images(x.split, x.items, x.count, x.table, buf.dense_input);
             affine_forward(buf.affine_out[0], buf.dense_input, W[0], b[0]);
@@ -159,7 +162,7 @@ struct Network<T>::Impl {
     }
 
     BatchLoss<T> loss(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t) {
-        forward(x, buffers, sparse_first);
+        forward(x, buffers, sparse_first, pool);
         return softmax_loss_forward(y, buffers.affine_out.back(), t);
     }
 
@@ -191,7 +194,7 @@ struct Network<T>::Impl {
                   LossKind trained) {
         backward_to_first_layer(t, trained);
         if (sparse_first)
-            sparse_affine_backward_params(dW[0], db[0], d_affine_out[0], x);
+            sparse_affine_backward_params(dW[0], db[0], d_affine_out[0], x, pool);
         else
             affine_backward_params(dW[0], db[0], d_affine_out[0], buffers.dense_input);
     }
@@ -236,6 +239,11 @@ void Network<T>::initialize(NumpyRandom& rng, InitKind init, double weight_init_
 }
 
 template <class T>
+void Network<T>::set_thread_pool(ThreadPool* pool) {
+    impl_->pool = pool;
+}
+
+template <class T>
 std::vector<Parameter<T>> Network<T>::parameters() {
     std::vector<Parameter<T>> params;
     for (std::size_t l = 0; l < impl_->layers(); ++l) {
@@ -263,7 +271,7 @@ void Network<T>::predict(const PixelRows<T>& x, xt::xtensor<T, 2>& probabilities
     buffers.affine_out.resize(impl_->layers());
     buffers.activation_out.resize(impl_->layers() - 1);
     bool sparse = false;
-    impl_->forward(x, buffers, sparse);
+    impl_->forward(x, buffers, sparse, nullptr);
     softmax(buffers.affine_out.back(), probabilities);
 }
 

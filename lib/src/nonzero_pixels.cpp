@@ -16,12 +16,16 @@ NonzeroPixels find_nonzero_pixels(const MnistSplit& split) {
     std::size_t total = 0;
     for (std::size_t i = 0; i < n * d; ++i) total += pixels[i] != 0 ? 1 : 0;
     index.column.resize(total);
+    index.pixel_counts.assign(d, 0);
     std::uint16_t* column = index.column.data();
     std::size_t next = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const std::uint8_t* row = pixels + i * d;
         for (std::size_t j = 0; j < d; ++j)
-            if (row[j] != 0) column[next++] = static_cast<std::uint16_t>(j);
+            if (row[j] != 0) {
+                column[next++] = static_cast<std::uint16_t>(j);
+                ++index.pixel_counts[j];
+            }
         index.row_start[i + 1] = next;
     }
     return index;

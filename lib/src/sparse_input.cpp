@@ -5,6 +5,8 @@
 #include <xsimd/xsimd.hpp>
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
 
 namespace mm {
 namespace {
@@ -19,6 +21,7 @@ struct ValueRow {
     std::size_t count;
     std::size_t column(std::size_t i) const { return columns[i]; }
     T value(std::size_t i) const { return values[i]; }
+    ValueRow slice(std::size_t a, std::size_t b) const { return {columns + a, values + a, b - a}; }
 };
 
 template <class T>
@@ -29,7 +32,33 @@ struct PixelRow {
     std::size_t count;
     std::size_t column(std::size_t i) const { return columns[i]; }
     T value(std::size_t i) const { return table[pixels[columns[i]]]; }
+    PixelRow slice(std::size_t a, std::size_t b) const { return {columns + a, pixels, table, b - a}; }
 };
+
+// The first entry of the row at or after column c (columns ascend).
+template <class Row>
+std::size_t first_at_or_after(const Row& row, std::size_t c) {
+    std::size_t lo = 0, hi = row.count;
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (row.column(mid) < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+// Runs fn(p, parts) for every part p, on the pool's threads or, without a pool, as one part.
+template <class Fn>
+void for_parts(ThreadPool* pool, const Fn& fn) {
+    if (pool == nullptr || pool->size() == 1) {
+        fn(std::size_t(0), std::size_t(1));
+        return;
+    }
+    const std::size_t parts = pool->size();
+    pool->run([&](std::size_t p) { fn(p, parts); });
+}
 
 template <class T>
 ValueRow<T> row_of(const SparseRows<T>& x, std::size_t r) {
@@ -46,8 +75,9 @@ PixelRow<T> row_of(const PixelRows<T>& x, std::size_t r) {
 }
 
 // acc (M) = sum over i of value(i) * W row column(i) (M). Columns go in lanes of one xsimd
-// register, up to 8 lanes at a time kept in registers across all i (an accumulator in memory
-// would chain every step through a store and a load). A last partial lane is shifted left to end
+// register, up to 13 lanes at a time kept in registers across all i (an accumulator in memory
+// would chain every step through a store and a load; 13 accumulators, the broadcast value and one
+// loaded lane fill 15 of AVX2's 16 registers, and float64's 50 hidden units need 13 lanes). A last partial lane is shifted left to end
 // at the last column: the columns it shares with the lane before get the same sums in the same
 // order, so writing them twice writes the same bits. Written with xsimd rather than left to the
 // auto-vectorizer, which vectorizes the loop over i with gathers instead.
@@ -67,7 +97,7 @@ __attribute__((always_inline)) inline void accumulate_lanes(const Row& row,
     for (std::size_t i = 0; i < row.count; ++i) {
         const B v(row.value(i));
         const T* w = W + row.column(i) * m;
-#pragma GCC unroll 8
+#pragma GCC unroll 13
         for (std::size_t lane = 0; lane < Lanes; ++lane)
             sum[lane] += v * B::load_unaligned(w + offset[lane]);
     }
@@ -76,7 +106,7 @@ __attribute__((always_inline)) inline void accumulate_lanes(const Row& row,
 
 template <class T, class Row>
 void accumulate(const Row& row, const T* __restrict W, std::size_t m, T* __restrict acc) {
-    constexpr std::size_t L = xsimd::batch<T>::size, kMaxLanes = 8;
+    constexpr std::size_t L = xsimd::batch<T>::size, kMaxLanes = 13;
     if (m < L) {
         for (std::size_t k = 0; k < m; ++k) {
             T sum = T(0);
@@ -99,7 +129,12 @@ void accumulate(const Row& row, const T* __restrict W, std::size_t m, T* __restr
             case 5: accumulate_lanes<T, 5>(row, W, m, first, width, acc); break;
             case 6: accumulate_lanes<T, 6>(row, W, m, first, width, acc); break;
             case 7: accumulate_lanes<T, 7>(row, W, m, first, width, acc); break;
-            default: accumulate_lanes<T, 8>(row, W, m, first, width, acc);
+            case 8: accumulate_lanes<T, 8>(row, W, m, first, width, acc); break;
+            case 9: accumulate_lanes<T, 9>(row, W, m, first, width, acc); break;
+            case 10: accumulate_lanes<T, 10>(row, W, m, first, width, acc); break;
+            case 11: accumulate_lanes<T, 11>(row, W, m, first, width, acc); break;
+            case 12: accumulate_lanes<T, 12>(row, W, m, first, width, acc); break;
+            default: accumulate_lanes<T, 13>(row, W, m, first, width, acc);
         }
     }
 }
@@ -120,25 +155,74 @@ void scatter(const Row& row, const T* __restrict d, std::size_t m, T* __restrict
     }
 }
 
-template <class T, class Rows>
-void forward_rows(xt::xtensor<T, 2>& out, const Rows& x, const xt::xtensor<T, 2>& W,
-                  const xt::xtensor<T, 1>& b) {
-    const std::size_t n = x.rows(), m = W.shape(1);
-    if (out.shape(0) != n || out.shape(1) != m) out.resize({n, m});
-    for (std::size_t r = 0; r < n; ++r) {
-        T* acc = out.data() + r * m;
-        accumulate(row_of(x, r), W.data(), m, acc);
-        for (std::size_t k = 0; k < m; ++k) acc[k] += b(k);
+// The parts' boundaries are cut where the running sum of weight(i) over [0, n) reaches q/parts of
+// the total, so that parts take about equal work. Part p is [cut(p), cut(p + 1)).
+template <class Weight>
+std::pair<std::size_t, std::size_t> part_of(std::size_t n, std::size_t p, std::size_t parts,
+                                            const Weight& weight) {
+    if (parts == 1) return {0, n};
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < n; ++i) total += weight(i);
+    std::size_t begin = n, end = n;
+    std::uint64_t sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (begin == n && sum * parts >= p * total) begin = i;
+        if (p + 1 < parts && sum * parts >= (p + 1) * total) {
+            end = i;
+            break;
+        }
+        sum += weight(i);
     }
+    return {std::min(begin, end), end};
 }
 
+// How often each input column is nonzero, as a guide to how the backward pass's work spreads over
+// columns: the dataset's counts for images, none (an even split) for other rows.
+template <class T>
+std::uint64_t column_weight(const SparseRows<T>&, std::size_t) {
+    return 1;
+}
+
+template <class T>
+std::uint64_t column_weight(const PixelRows<T>& x, std::size_t c) {
+    return x.nonzero.pixel_counts[c];
+}
+
+// Each part computes whole rows, each row the same way whatever the split: the same bits for any
+// number of parts.
+template <class T, class Rows>
+void forward_rows(xt::xtensor<T, 2>& out, const Rows& x, const xt::xtensor<T, 2>& W,
+                  const xt::xtensor<T, 1>& b, ThreadPool* pool) {
+    const std::size_t n = x.rows(), m = W.shape(1);
+    if (out.shape(0) != n || out.shape(1) != m) out.resize({n, m});
+    for_parts(pool, [&](std::size_t p, std::size_t parts) {
+        const auto rows = part_of(n, p, parts, [&](std::size_t r) { return row_of(x, r).count; });
+        for (std::size_t r = rows.first; r < rows.second; ++r) {
+            T* acc = out.data() + r * m;
+            accumulate(row_of(x, r), W.data(), m, acc);
+            for (std::size_t k = 0; k < m; ++k) acc[k] += b(k);
+        }
+    });
+}
+
+// Each part owns a range of dW's rows (input columns) and adds into them over all batch rows in
+// order: every entry gets the same sum in the same order for any number of parts.
 template <class T, class Rows>
 void backward_rows(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db, const xt::xtensor<T, 2>& dout,
-                   const Rows& x, std::size_t cols) {
+                   const Rows& x, std::size_t cols, ThreadPool* pool) {
     const std::size_t m = dout.shape(1);
     if (dW.shape(0) != cols || dW.shape(1) != m) dW.resize({cols, m});
-    dW.fill(T(0));
-    for (std::size_t r = 0; r < x.rows(); ++r) scatter(row_of(x, r), dout.data() + r * m, m, dW.data());
+    for_parts(pool, [&](std::size_t p, std::size_t parts) {
+        const auto columns =
+            part_of(cols, p, parts, [&](std::size_t c) { return column_weight(x, c); });
+        std::fill(dW.data() + columns.first * m, dW.data() + columns.second * m, T(0));
+        for (std::size_t r = 0; r < x.rows(); ++r) {
+            const auto row = row_of(x, r);
+            const std::size_t a = parts == 1 ? 0 : first_at_or_after(row, columns.first);
+            const std::size_t e = parts == 1 ? row.count : first_at_or_after(row, columns.second);
+            scatter(row.slice(a, e), dout.data() + r * m, m, dW.data());
+        }
+    });
     bias_gradient(db, dout);
 }
 
@@ -179,40 +263,46 @@ void compress_rows(const xt::xtensor<T, 2>& x, SparseRows<T>& out) {
 
 template <class T>
 void sparse_affine_forward(xt::xtensor<T, 2>& out, const SparseRows<T>& x,
-                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b) {
-    forward_rows(out, x, W, b);
+                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b,
+                           ThreadPool* pool) {
+    forward_rows(out, x, W, b, pool);
 }
 
 template <class T>
 void sparse_affine_forward(xt::xtensor<T, 2>& out, const PixelRows<T>& x,
-                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b) {
-    forward_rows(out, x, W, b);
+                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b,
+                           ThreadPool* pool) {
+    forward_rows(out, x, W, b, pool);
 }
 
 template <class T>
 void sparse_affine_backward_params(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db,
-                                   const xt::xtensor<T, 2>& dout, const SparseRows<T>& x) {
-    backward_rows(dW, db, dout, x, x.cols);
+                                   const xt::xtensor<T, 2>& dout, const SparseRows<T>& x,
+                                   ThreadPool* pool) {
+    backward_rows(dW, db, dout, x, x.cols, pool);
 }
 
 template <class T>
 void sparse_affine_backward_params(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db,
-                                   const xt::xtensor<T, 2>& dout, const PixelRows<T>& x) {
-    backward_rows(dW, db, dout, x, x.cols());
+                                   const xt::xtensor<T, 2>& dout, const PixelRows<T>& x,
+                                   ThreadPool* pool) {
+    backward_rows(dW, db, dout, x, x.cols(), pool);
 }
 
 #define MM_INSTANTIATE_SPARSE_INPUT(T)                                                         \
     template void compress_rows<T>(const xt::xtensor<T, 2>&, SparseRows<T>&);                  \
     template void sparse_affine_forward<T>(xt::xtensor<T, 2>&, const SparseRows<T>&,           \
-                                           const xt::xtensor<T, 2>&, const xt::xtensor<T, 1>&); \
+                                           const xt::xtensor<T, 2>&, const xt::xtensor<T, 1>&, \
+                                           ThreadPool*);                                       \
     template void sparse_affine_forward<T>(xt::xtensor<T, 2>&, const PixelRows<T>&,            \
-                                           const xt::xtensor<T, 2>&, const xt::xtensor<T, 1>&); \
+                                           const xt::xtensor<T, 2>&, const xt::xtensor<T, 1>&, \
+                                           ThreadPool*);                                       \
     template void sparse_affine_backward_params<T>(xt::xtensor<T, 2>&, xt::xtensor<T, 1>&,     \
                                                    const xt::xtensor<T, 2>&,                   \
-                                                   const SparseRows<T>&);                      \
+                                                   const SparseRows<T>&, ThreadPool*);         \
     template void sparse_affine_backward_params<T>(xt::xtensor<T, 2>&, xt::xtensor<T, 1>&,     \
                                                    const xt::xtensor<T, 2>&,                   \
-                                                   const PixelRows<T>&);
+                                                   const PixelRows<T>&, ThreadPool*);
 
 MM_INSTANTIATE_SPARSE_INPUT(float)
 MM_INSTANTIATE_SPARSE_INPUT(double)

@@ -14,6 +14,7 @@
 #include <mnist_minibatch/progress_display.hpp>
 #include <mnist_minibatch/run_plots.hpp>
 #include <mnist_minibatch/sha256.hpp>
+#include <mnist_minibatch/thread_pool.hpp>
 #include <mnist_minibatch/trainer.hpp>
 
 #include <chrono>
@@ -72,7 +73,7 @@ public:
                 MnistDataset data)
         : config_(config), paths_(paths), options_(options), data_(std::move(data)),
           train_nonzero_(find_nonzero_pixels(data_.train)),
-          test_nonzero_(find_nonzero_pixels(data_.test)),
+          test_nonzero_(find_nonzero_pixels(data_.test)), pool_(options.threads),
           network_(NetworkSpec{data_.train.pixels(), config.model.hidden_sizes, data_.num_classes,
                                parse_activation(config.model.activation)}),
           params_(network_.parameters()), rng_(config.training.seed),
@@ -85,6 +86,7 @@ public:
           eval_every_(config.training.eval_every ? *config.training.eval_every
                                                  : sampler_.iterations_per_epoch()) {
         use_one_blas_thread();
+        network_.set_thread_pool(&pool_);
         network_.initialize(rng_, parse_init(config.model.init), config.model.weight_init_std);
         optimizer_ = make_optimizer<T>(config.optimizer, params_);
     }
@@ -281,6 +283,7 @@ private:
     const TrainOptions& options_;
     MnistDataset data_;
     NonzeroPixels train_nonzero_, test_nonzero_;
+    ThreadPool pool_;
     Network<T> network_;
     std::vector<Parameter<T>> params_;
     NumpyRandom rng_;

@@ -65,6 +65,11 @@ public:
     // weight_init_std * randn; "he" sqrt(2/fan_in) * randn; "xavier" sqrt(1/fan_in) * randn.
     void initialize(NumpyRandom& rng, InitKind init, double weight_init_std);
 
+    // Threads for the first layer of gradient() and loss() on a batch of images (PixelRows); the
+    // results do not depend on them. The pool must outlive its use here; copies of the network
+    // share it. nullptr (the default) computes on the calling thread.
+    void set_thread_pool(ThreadPool* pool);
+
     // W1, b1, W2, b2, ... in that order. The pointers stay valid for the network's lifetime.
     std::vector<Parameter<T>> parameters();
 

@@ -14,9 +14,11 @@ namespace mm {
 
 // Image i's nonzero pixels are column[row_start[i] .. row_start[i + 1]), ascending, each the
 // pixel's index in the flattened image (row * cols + col).
+// pixel_counts[j] is the number of images whose pixel j is nonzero.
 struct NonzeroPixels {
     std::vector<std::uint64_t> row_start{0};
     std::vector<std::uint16_t> column;
+    std::vector<std::uint64_t> pixel_counts;
 
     std::size_t images() const { return row_start.size() - 1; }
     std::size_t count(std::size_t image) const { return row_start[image + 1] - row_start[image]; }

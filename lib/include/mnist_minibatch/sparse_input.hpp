@@ -3,6 +3,7 @@
 // and x^T . dout over the nonzero entries only do a fifth of the dense products' work; the dense
 // products (layers.hpp) stay the reference the kernels are tested against.
 #include <mnist_minibatch/nonzero_pixels.hpp>
+#include <mnist_minibatch/thread_pool.hpp>
 
 #include <xtensor/xtensor.hpp>
 
@@ -31,22 +32,28 @@ struct SparseRows {
 template <class T>
 void compress_rows(const xt::xtensor<T, 2>& x, SparseRows<T>& out);
 
+// With a pool the work is split over its threads; the results are the same bits for any pool size.
+
 // out (N, M) = x (N, D) . W (D, M) + b (M); each sum runs over the row's nonzero columns in
 // ascending order, and b is added last as in the dense form.
 template <class T>
 void sparse_affine_forward(xt::xtensor<T, 2>& out, const SparseRows<T>& x,
-                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b);
+                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b,
+                           ThreadPool* pool = nullptr);
 template <class T>
 void sparse_affine_forward(xt::xtensor<T, 2>& out, const PixelRows<T>& x,
-                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b);
+                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b,
+                           ThreadPool* pool = nullptr);
 
 // dW (D, M) = x^T . dout (N, M), each entry summed over the rows in order;
 // db (M) = sum of the rows of dout.
 template <class T>
 void sparse_affine_backward_params(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db,
-                                   const xt::xtensor<T, 2>& dout, const SparseRows<T>& x);
+                                   const xt::xtensor<T, 2>& dout, const SparseRows<T>& x,
+                                   ThreadPool* pool = nullptr);
 template <class T>
 void sparse_affine_backward_params(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db,
-                                   const xt::xtensor<T, 2>& dout, const PixelRows<T>& x);
+                                   const xt::xtensor<T, 2>& dout, const PixelRows<T>& x,
+                                   ThreadPool* pool = nullptr);
 
 }  // namespace mm

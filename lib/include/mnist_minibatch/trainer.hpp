@@ -17,7 +17,7 @@ struct TrainOptions {
     std::optional<std::size_t> log_every;   // overrides logging.every
     bool overwrite = false;                 // replace an earlier run in the output directory
     bool plots = true;                      // also needs output.plots
-    std::size_t threads = 1;                // evaluation threads; results do not depend on it
+    std::size_t threads = 1;  // for the first layer and the evaluation; results do not depend on it
     // Set from a signal handler: the run stops after the current iteration with a checkpoint.
     const std::atomic<bool>* interrupt = nullptr;
 };

@@ -1,0 +1,101 @@
+// The thread pool of the training step: every part runs once per run, errors come back to the
+// caller, and the first layer split over a pool gives the bits of the unsplit one.
+#include <mnist_minibatch/thread_pool.hpp>
+
+#include <mnist_minibatch/error.hpp>
+#include <mnist_minibatch/numpy_random.hpp>
+#include <mnist_minibatch/sparse_input.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+TEST_CASE("a thread pool runs every part exactly once per run, on distinct threads",
+          "[thread_pool]") {
+    for (const std::size_t threads : {1, 2, 3, 5}) {
+        CAPTURE(threads);
+        mm::ThreadPool pool(threads);
+        REQUIRE(pool.size() == threads);
+        std::vector<std::atomic<int>> calls(threads);
+        std::vector<std::thread::id> ids(threads);
+        for (int run = 0; run < 2000; ++run)  // runs back to back, as a training loop does
+            pool.run([&](std::size_t p) {
+                calls[p].fetch_add(1);
+                ids[p] = std::this_thread::get_id();
+            });
+        for (std::size_t p = 0; p < threads; ++p) CHECK(calls[p].load() == 2000);
+        CHECK(ids[0] == std::this_thread::get_id());
+        for (std::size_t p = 1; p < threads; ++p) CHECK(ids[p] != ids[0]);
+    }
+    CHECK_THROWS_AS(mm::ThreadPool(0), mm::Error);
+}
+
+TEST_CASE("a thread pool waits for every part, then rethrows the first part's error",
+          "[thread_pool]") {
+    mm::ThreadPool pool(3);
+    std::atomic<int> finished{0};
+    auto failing = [&](std::size_t p) {
+        if (p == 2) throw std::runtime_error("part 2 failed");
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (p == 1) throw std::runtime_error("part 1 failed");
+        finished.fetch_add(1);
+    };
+    CHECK_THROWS_WITH(pool.run(failing), "part 1 failed");
+    CHECK(finished.load() == 1);
+    // A pool keeps working after an error, also after idling long enough for its threads to sleep.
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::atomic<int> calls{0};
+    pool.run([&](std::size_t) { calls.fetch_add(1); });
+    CHECK(calls.load() == 3);
+}
+
+namespace {
+
+template <class T>
+void check_split_first_layer() {
+    mm::NumpyRandom rng(11);
+    mm::MnistSplit split;
+    split.images = xt::zeros<std::uint8_t>({64, 7, 7});
+    // Rows of very different density, so that the parts' cuts fall unevenly.
+    for (std::size_t i = 0; i < 64; ++i)
+        for (std::size_t j = 0; j < 49; ++j)
+            if (rng.random_sample() < (i % 4 == 0 ? 0.9 : 0.1))
+                split.images.data()[i * 49 + j] = static_cast<std::uint8_t>(rng.randint(1, 256));
+    split.labels = xt::zeros<std::uint8_t>({64});
+    const mm::NonzeroPixels index = mm::find_nonzero_pixels(split);
+    std::vector<std::size_t> items(37);
+    rng.choice(64, items.size(), items.data());
+    const mm::PixelRows<T> x{split, index, items.data(), items.size(), mm::pixel_table<T>(true)};
+    for (const std::size_t m : {3, 50}) {
+        xt::xtensor<T, 2> W({49, m}), dout({items.size(), m});
+        for (T& v : W) v = static_cast<T>(rng.standard_normal());
+        for (T& v : dout) v = static_cast<T>(rng.standard_normal());
+        xt::xtensor<T, 1> b = xt::zeros<T>({m});
+        xt::xtensor<T, 2> out_one, dW_one;
+        xt::xtensor<T, 1> db_one;
+        mm::sparse_affine_forward(out_one, x, W, b);
+        mm::sparse_affine_backward_params(dW_one, db_one, dout, x);
+        for (const std::size_t threads : {1, 2, 3, 8}) {
+            CAPTURE(m, threads);
+            mm::ThreadPool pool(threads);
+            xt::xtensor<T, 2> out, dW;
+            xt::xtensor<T, 1> db;
+            mm::sparse_affine_forward(out, x, W, b, &pool);
+            mm::sparse_affine_backward_params(dW, db, dout, x, &pool);
+            CHECK((out == out_one));
+            CHECK((dW == dW_one));
+            CHECK((db == db_one));
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("the first layer split over 1, 2, 3 or 8 threads gives the same bits",
+          "[thread_pool][sparse_input]") {
+    SECTION("float") { check_split_first_layer<float>(); }
+    SECTION("double") { check_split_first_layer<double>(); }
+}
