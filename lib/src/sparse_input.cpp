@@ -139,19 +139,33 @@ void accumulate(const Row& row, const T* __restrict W, std::size_t m, T* __restr
     }
 }
 
-// dW row column(i) (M) += value(i) * d (M) for every i.
+// dW row column(i) (M) += value(i) * d (M) for every i. Whole vector lanes, and the last few
+// columns as one more lane ending at column M, overlapping the lane before it: both lanes are
+// loaded before either is stored, so the columns they share get the same new value from both.
+// (Vectorising the last columns one by one instead costs a fifth more time.)
 template <class T, class Row>
 void scatter(const Row& row, const T* __restrict d, std::size_t m, T* __restrict dW) {
     using B = xsimd::batch<T>;
     constexpr std::size_t L = B::size;
-    const std::size_t vector_end = m - m % L;
+    if (m < L) {
+        for (std::size_t i = 0; i < row.count; ++i) {
+            const T v = row.value(i);
+            T* w = dW + row.column(i) * m;
+            for (std::size_t k = 0; k < m; ++k) w[k] += v * d[k];
+        }
+        return;
+    }
+    const std::size_t last = (m / L - 1) * L;  // the last whole lane
+    const std::size_t tail = m - L;            // == last when L divides m
     for (std::size_t i = 0; i < row.count; ++i) {
-        const T v = row.value(i);
-        const B vb(v);
+        const B v(row.value(i));
         T* w = dW + row.column(i) * m;
-        for (std::size_t k = 0; k < vector_end; k += L)
-            (B::load_unaligned(w + k) + vb * B::load_unaligned(d + k)).store_unaligned(w + k);
-        for (std::size_t k = vector_end; k < m; ++k) w[k] += v * d[k];
+        for (std::size_t k = 0; k < last; k += L)
+            (B::load_unaligned(w + k) + v * B::load_unaligned(d + k)).store_unaligned(w + k);
+        const B updated_last = B::load_unaligned(w + last) + v * B::load_unaligned(d + last);
+        const B updated_tail = B::load_unaligned(w + tail) + v * B::load_unaligned(d + tail);
+        updated_last.store_unaligned(w + last);
+        updated_tail.store_unaligned(w + tail);
     }
 }
 

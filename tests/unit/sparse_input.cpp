@@ -82,6 +82,12 @@ void check_forward_and_backward(double tolerance) {
         mm::affine_backward_params(dW_dense, db_dense, dout, x);
         mm::sparse_affine_backward_params(dW_sparse, db_sparse, dout, s);
         REQUIRE(dW_sparse.shape() == dW_dense.shape());
+        // Bit for bit the documented order: each entry summed over the rows in order.
+        xt::xtensor<T, 2> dW_order = xt::zeros<T>({std::size_t(37), m});
+        for (std::size_t r = 0; r < 7; ++r)
+            for (std::size_t i = s.row_start[r]; i < s.row_start[r + 1]; ++i)
+                for (std::size_t k = 0; k < m; ++k) dW_order(s.column[i], k) += s.value[i] * dout(r, k);
+        CHECK((dW_sparse == dW_order));
         for (std::size_t j = 0; j < 37; ++j)
             for (std::size_t k = 0; k < m; ++k)
                 CHECK(dW_sparse(j, k) == Approx(dW_dense(j, k)).margin(tolerance));
