@@ -7,13 +7,21 @@
 #include <atomic>
 #include <csignal>
 #include <memory>
-#include <thread>
+
+#include <sched.h>
 
 namespace {
 
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+std::size_t usable_cores() {
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    const int count = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
+    return static_cast<std::size_t>(std::clamp(count, 1, 64));
+}
 
 struct TrainArgs {
     std::string config = "configs/chapter4.json";
@@ -23,8 +31,9 @@ struct TrainArgs {
     std::size_t log_every = 0;
     bool overwrite = false;
     bool no_plots = false;
-    // Every core by default: the results are the same bits for any thread count.
-    std::size_t threads = std::max(1u, std::min(64u, std::thread::hardware_concurrency()));
+    // Every core this process may run on by default: the results are the same bits for any
+    // thread count.
+    std::size_t threads = usable_cores();
 };
 
 int run(const TrainArgs& args) {

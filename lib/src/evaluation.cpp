@@ -79,10 +79,11 @@ template <class T>
 EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split,
                           const NonzeroPixels& nonzero, bool normalize, std::size_t max_mistakes,
                           std::size_t threads) {
-    if (nonzero.images() != split.size())
+    if (!indexes(nonzero, split))
         throw Error("evaluate: the nonzero pixel index covers " +
-                    std::to_string(nonzero.images()) + " images; the split has " +
-                    std::to_string(split.size()));
+                    std::to_string(nonzero.images()) + " images of " +
+                    std::to_string(nonzero.pixel_counts.size()) + " pixels; the split has " +
+                    std::to_string(split.size()) + " of " + std::to_string(split.pixels()));
     if (threads == 0) throw Error("evaluate: threads is 0; expected at least 1");
     use_one_blas_thread();
     const std::size_t n = split.size();

@@ -97,6 +97,21 @@ struct Network<T>::Impl {
 
     void check_input(const xt::xtensor<T, 2>& x) const { check_input(x.shape(0), x.shape(1)); }
 
+    void check_input(const PixelRows<T>& x) const {
+        check_input(x.rows(), x.cols());
+        if (!indexes(x.nonzero, x.split))
+            throw Error("network input: the nonzero pixel index was not found for the batch's "
+                        "split (" + std::to_string(x.nonzero.images()) + " images of " +
+                        std::to_string(x.nonzero.pixel_counts.size()) + " pixels; the split has " +
+                        std::to_string(x.split.size()) + " of " +
+                        std::to_string(x.split.pixels()) + ")");
+        for (std::size_t r = 0; r < x.rows(); ++r)
+            if (x.items[r] >= x.split.size())
+                throw Error("network input: batch item " + std::to_string(r) + " is image " +
+                            std::to_string(x.items[r]) + "; the split has " +
+                            std::to_string(x.split.size()));
+    }
+
     void check_batch(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t) const {
         check_batch(x.shape(0), x.shape(1), t);
     }
@@ -267,7 +282,7 @@ void Network<T>::predict(const xt::xtensor<T, 2>& x, xt::xtensor<T, 2>& probabil
 template <class T>
 void Network<T>::predict(const PixelRows<T>& x, xt::xtensor<T, 2>& probabilities,
                          ForwardBuffers<T>& buffers) const {
-    impl_->check_input(x.rows(), x.cols());
+    impl_->check_input(x);
     buffers.affine_out.resize(impl_->layers());
     buffers.activation_out.resize(impl_->layers() - 1);
     bool sparse = false;
@@ -292,6 +307,7 @@ BatchLoss<T> Network<T>::gradient(const xt::xtensor<T, 2>& x,
 
 template <class T>
 BatchLoss<T> Network<T>::loss(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t) {
+    impl_->check_input(x);
     impl_->check_batch(x.rows(), x.cols(), t);
     return impl_->loss(x, t);
 }
@@ -299,6 +315,7 @@ BatchLoss<T> Network<T>::loss(const PixelRows<T>& x, const xt::xtensor<std::size
 template <class T>
 BatchLoss<T> Network<T>::gradient(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t,
                                   LossKind trained) {
+    impl_->check_input(x);
     impl_->check_batch(x.rows(), x.cols(), t);
     const BatchLoss<T> losses = impl_->loss(x, t);
     impl_->backward(x, t, trained);

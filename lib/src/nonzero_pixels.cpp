@@ -4,30 +4,54 @@
 
 namespace mm {
 
-NonzeroPixels find_nonzero_pixels(const MnistSplit& split) {
+NonzeroPixels find_nonzero_pixels(const MnistSplit& split, ThreadPool* pool) {
     const std::size_t n = split.size(), d = split.pixels();
     if (d > kMaxIndexedPixels)
         throw Error("images of " + std::to_string(d) + " pixels are too large for the nonzero "
                     "pixel index; at most " + std::to_string(kMaxIndexedPixels) + " are supported");
+    const std::size_t parts = pool ? pool->size() : 1;
+    auto first_image = [&](std::size_t p) { return n * p / parts; };
+    const std::uint8_t* pixels = split.images.data();
+    auto for_each_part = [&](const std::function<void(std::size_t)>& part) {
+        if (pool)
+            pool->run(part);
+        else
+            part(0);
+    };
+
+    // Two passes over the images, each split into contiguous parts: count each part's nonzero
+    // pixels, then write them at the part's offset. The index is the same for any split.
+    std::vector<std::size_t> part_total(parts + 1, 0);
+    for_each_part([&](std::size_t p) {
+        std::size_t count = 0;
+        for (std::size_t i = first_image(p) * d; i < first_image(p + 1) * d; ++i)
+            count += pixels[i] != 0 ? 1 : 0;
+        part_total[p + 1] = count;
+    });
+    for (std::size_t p = 0; p < parts; ++p) part_total[p + 1] += part_total[p];
+
     NonzeroPixels index;
     index.row_start.resize(n + 1);
     index.row_start[0] = 0;
-    const std::uint8_t* pixels = split.images.data();
-    std::size_t total = 0;
-    for (std::size_t i = 0; i < n * d; ++i) total += pixels[i] != 0 ? 1 : 0;
-    index.column.resize(total);
+    index.column.resize(part_total[parts]);
+    std::vector<std::vector<std::uint64_t>> part_counts(parts, std::vector<std::uint64_t>(d, 0));
+    for_each_part([&](std::size_t p) {
+        std::uint16_t* column = index.column.data();
+        std::uint64_t* counts = part_counts[p].data();
+        std::size_t next = part_total[p];
+        for (std::size_t i = first_image(p); i < first_image(p + 1); ++i) {
+            const std::uint8_t* row = pixels + i * d;
+            for (std::size_t j = 0; j < d; ++j)
+                if (row[j] != 0) {
+                    column[next++] = static_cast<std::uint16_t>(j);
+                    ++counts[j];
+                }
+            index.row_start[i + 1] = next;
+        }
+    });
     index.pixel_counts.assign(d, 0);
-    std::uint16_t* column = index.column.data();
-    std::size_t next = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::uint8_t* row = pixels + i * d;
-        for (std::size_t j = 0; j < d; ++j)
-            if (row[j] != 0) {
-                column[next++] = static_cast<std::uint16_t>(j);
-                ++index.pixel_counts[j];
-            }
-        index.row_start[i + 1] = next;
-    }
+    for (const auto& counts : part_counts)
+        for (std::size_t j = 0; j < d; ++j) index.pixel_counts[j] += counts[j];
     return index;
 }
 

@@ -232,8 +232,9 @@ void backward_rows(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db, const xt::xtens
         std::fill(dW.data() + columns.first * m, dW.data() + columns.second * m, T(0));
         for (std::size_t r = 0; r < x.rows(); ++r) {
             const auto row = row_of(x, r);
-            const std::size_t a = parts == 1 ? 0 : first_at_or_after(row, columns.first);
-            const std::size_t e = parts == 1 ? row.count : first_at_or_after(row, columns.second);
+            const std::size_t a = columns.first == 0 ? 0 : first_at_or_after(row, columns.first);
+            const std::size_t e =
+                columns.second == cols ? row.count : first_at_or_after(row, columns.second);
             scatter(row.slice(a, e), dout.data() + r * m, m, dW.data());
         }
     });

@@ -3,6 +3,8 @@
 #include <mnist_minibatch/error.hpp>
 
 #include <chrono>
+#include <string>
+#include <system_error>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -39,10 +41,19 @@ bool spin_until(const Done& done) {
 ThreadPool::ThreadPool(std::size_t threads) {
     if (threads == 0) throw Error("thread pool: threads is 0; expected at least 1");
     errors_.resize(threads);
-    for (std::size_t p = 1; p < threads; ++p) workers_.emplace_back([this, p] { work(p); });
+    workers_.reserve(threads - 1);
+    try {
+        for (std::size_t p = 1; p < threads; ++p) workers_.emplace_back([this, p] { work(p); });
+    } catch (const std::system_error& e) {
+        stop();
+        throw Error("thread pool: cannot start thread " + std::to_string(workers_.size() + 1) +
+                    " of " + std::to_string(threads) + " (" + e.what() + "); try fewer --threads");
+    }
 }
 
-ThreadPool::~ThreadPool() {
+ThreadPool::~ThreadPool() { stop(); }
+
+void ThreadPool::stop() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stop_ = true;

@@ -72,8 +72,8 @@ public:
     TrainingRun(const Config& config, const RunPaths& paths, const TrainOptions& options,
                 MnistDataset data)
         : config_(config), paths_(paths), options_(options), data_(std::move(data)),
-          train_nonzero_(find_nonzero_pixels(data_.train)),
-          test_nonzero_(find_nonzero_pixels(data_.test)), pool_(options.threads),
+          pool_(options.threads), train_nonzero_(find_nonzero_pixels(data_.train, &pool_)),
+          test_nonzero_(find_nonzero_pixels(data_.test, &pool_)),
           network_(NetworkSpec{data_.train.pixels(), config.model.hidden_sizes, data_.num_classes,
                                parse_activation(config.model.activation)}),
           params_(network_.parameters()), rng_(config.training.seed),
@@ -282,8 +282,8 @@ private:
     const RunPaths& paths_;
     const TrainOptions& options_;
     MnistDataset data_;
-    NonzeroPixels train_nonzero_, test_nonzero_;
     ThreadPool pool_;
+    NonzeroPixels train_nonzero_, test_nonzero_;
     Network<T> network_;
     std::vector<Parameter<T>> params_;
     NumpyRandom rng_;

@@ -9,6 +9,7 @@
 #include <mnist_minibatch/numpy_random.hpp>
 
 #include <catch2/catch.hpp>
+#include <xsimd/xsimd.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -52,10 +53,20 @@ mm::MnistSplit random_split(mm::NumpyRandom& rng, std::size_t n, std::size_t sid
     return split;
 }
 
+// Output widths around every case of the kernels: narrower than one vector lane, whole lanes, a
+// partial last lane, up to the 13 lanes kept in registers, and past them with a last chunk
+// narrower than one lane (13 lanes + 1 .. 14 lanes - 1).
+template <class T>
+std::vector<std::size_t> widths_to_test() {
+    constexpr std::size_t L = xsimd::batch<T>::size;
+    return {1, L - 1, L, L + 1, 2 * L - 1, 3 * L + 2, 50, 13 * L, 13 * L + 1, 14 * L - 1,
+            14 * L, 27 * L + 3};
+}
+
 template <class T>
 void check_forward_and_backward(double tolerance) {
     mm::NumpyRandom rng(3);
-    for (const std::size_t m : {1, 3, 4, 7, 8, 9, 13, 31, 50, 64, 65, 100, 131}) {
+    for (const std::size_t m : widths_to_test<T>()) {
         CAPTURE(m);
         const auto x = sparse_matrix<T>(rng, 7, 37, 0.8);
         const auto W = normal_matrix<T>(rng, 37, m);
@@ -132,6 +143,18 @@ TEST_CASE("find_nonzero_pixels indexes exactly each image's nonzero pixels, in o
                          index.column.begin() + static_cast<std::ptrdiff_t>(index.row_start[i])));
     }
     CHECK(index.row_start.back() == index.column.size());
+    for (std::size_t j = 0; j < 36; ++j) {
+        std::uint64_t images = 0;
+        for (std::size_t i = 0; i < 20; ++i) images += split.images.data()[i * 36 + j] != 0;
+        CHECK(index.pixel_counts[j] == images);
+    }
+    for (const std::size_t threads : {2, 3, 7}) {  // split over threads: the same index
+        mm::ThreadPool pool(threads);
+        const mm::NonzeroPixels split_index = mm::find_nonzero_pixels(split, &pool);
+        CHECK(split_index.row_start == index.row_start);
+        CHECK(split_index.column == index.column);
+        CHECK(split_index.pixel_counts == index.pixel_counts);
+    }
 
     mm::MnistSplit huge;
     huge.images = xt::zeros<std::uint8_t>({1, 257, 256});
@@ -148,7 +171,7 @@ void check_pixel_rows(double tolerance) {
     // Out of order and with repeats, as batches drawn with replacement are.
     const std::vector<std::size_t> items{29, 3, 3, 17, 0, 8, 22, 3};
     for (const bool normalize : {true, false})
-        for (const std::size_t m : {1, 7, 8, 9, 50, 65}) {
+        for (const std::size_t m : widths_to_test<T>()) {
             CAPTURE(normalize, m);
             const double margin = normalize ? tolerance : 255 * 36 * tolerance;  // raw pixels
             const mm::PixelRows<T> pixels{split, index, items.data(), items.size(),
@@ -363,5 +386,5 @@ TEST_CASE("a batch of images of the wrong size, or none, is one clear mm::Error"
                       Catch::Contains("targets t have 1 entries"));
     const mm::MnistSplit other = random_split(rng, 4, 3);
     CHECK_THROWS_WITH(mm::evaluate(fits, other, index, true, 0, 1),
-                      Catch::Contains("covers 3 images; the split has 4"));
+                      Catch::Contains("covers 3 images of 9 pixels; the split has 4 of 9"));
 }

@@ -3,12 +3,15 @@
 #include <mnist_minibatch/thread_pool.hpp>
 
 #include <mnist_minibatch/error.hpp>
+#include <mnist_minibatch/network.hpp>
 #include <mnist_minibatch/numpy_random.hpp>
 #include <mnist_minibatch/sparse_input.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -28,7 +31,8 @@ TEST_CASE("a thread pool runs every part exactly once per run, on distinct threa
             });
         for (std::size_t p = 0; p < threads; ++p) CHECK(calls[p].load() == 2000);
         CHECK(ids[0] == std::this_thread::get_id());
-        for (std::size_t p = 1; p < threads; ++p) CHECK(ids[p] != ids[0]);
+        for (std::size_t p = 0; p < threads; ++p)
+            for (std::size_t q = p + 1; q < threads; ++q) CHECK(ids[p] != ids[q]);
     }
     CHECK_THROWS_AS(mm::ThreadPool(0), mm::Error);
 }
@@ -50,6 +54,15 @@ TEST_CASE("a thread pool waits for every part, then rethrows the first part's er
     std::atomic<int> calls{0};
     pool.run([&](std::size_t) { calls.fetch_add(1); });
     CHECK(calls.load() == 3);
+}
+
+TEST_CASE("a thread pool whose workers sleep, or never ran anything, shuts down",
+          "[thread_pool]") {
+    { mm::ThreadPool never_used(4); }
+    mm::ThreadPool pool(2);
+    pool.run([](std::size_t) {});
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // long past the spinning
+    SUCCEED("the destructor returns");
 }
 
 namespace {
@@ -98,4 +111,49 @@ TEST_CASE("the first layer split over 1, 2, 3 or 8 threads gives the same bits",
           "[thread_pool][sparse_input]") {
     SECTION("float") { check_split_first_layer<float>(); }
     SECTION("double") { check_split_first_layer<double>(); }
+}
+
+TEST_CASE("a network's gradient and loss on images give the same bits on 1 or 2 threads",
+          "[thread_pool][network]") {
+    mm::NumpyRandom rng(12);
+    mm::MnistSplit split;
+    split.images = xt::zeros<std::uint8_t>({50, 6, 6});
+    for (auto& p : split.images)
+        p = rng.random_sample() < 0.8 ? 0 : static_cast<std::uint8_t>(rng.randint(1, 256));
+    split.labels = xt::zeros<std::uint8_t>({50});
+    for (auto& l : split.labels) l = static_cast<std::uint8_t>(rng.randint(0, 10));
+    const mm::NonzeroPixels index = mm::find_nonzero_pixels(split);
+    std::vector<std::size_t> items(20);
+    rng.choice(50, items.size(), items.data());
+    const mm::PixelRows<float> x{split, index, items.data(), items.size(),
+                                 mm::pixel_table<float>(true)};
+    xt::xtensor<std::size_t, 1> t;
+    mm::gather_labels(split, items.data(), items.size(), t);
+    mm::Network<float> one({36, {17}, 10, mm::Activation::sigmoid});
+    one.initialize(rng, mm::InitKind::xavier, 0);
+    mm::Network<float> two = one;
+    mm::ThreadPool pool(2);
+    two.set_thread_pool(&pool);
+    for (const auto kind : {mm::LossKind::cross_entropy, mm::LossKind::sum_squares}) {
+        const auto a = one.gradient(x, t, kind), b = two.gradient(x, t, kind);
+        CHECK(a.cross_entropy == b.cross_entropy);
+        CHECK(a.sum_squares == b.sum_squares);
+        const auto pa = one.parameters(), pb = two.parameters();
+        for (std::size_t q = 0; q < pa.size(); ++q)
+            CHECK(std::equal(pa[q].grad, pa[q].grad + pa[q].size, pb[q].grad));
+        CHECK(one.loss(x, t).cross_entropy == two.loss(x, t).cross_entropy);
+    }
+
+    std::vector<std::size_t> outside{3, 50};
+    const mm::PixelRows<float> bad_item{split, index, outside.data(), 2, mm::pixel_table<float>(true)};
+    xt::xtensor<std::size_t, 1> t2 = {0, 0};
+    CHECK_THROWS_WITH(two.gradient(bad_item, t2, mm::LossKind::cross_entropy),
+                      Catch::Contains("batch item 1 is image 50; the split has 50"));
+    mm::MnistSplit smaller;
+    smaller.images = xt::zeros<std::uint8_t>({49, 6, 6});
+    smaller.labels = xt::zeros<std::uint8_t>({49});
+    const mm::NonzeroPixels wrong = mm::find_nonzero_pixels(smaller);
+    const mm::PixelRows<float> mismatched{split, wrong, items.data(), items.size(),
+                                          mm::pixel_table<float>(true)};
+    CHECK_THROWS_WITH(two.loss(mismatched, t), Catch::Contains("was not found for the batch's split"));
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Loss, accuracy and confusion matrix of a network over a whole split, computed in blocks read
-// straight from the uint8 images (only the nonzero pixels are ever read and converted). The
+// straight from the uint8 images (of a block at most half nonzero, only the nonzero pixels are
+// read and converted). The
 // blocks may be spread over threads; each block's sums are kept apart and merged in block order,
 // so the result does not depend on the thread count.
 #include <mnist_minibatch/mnist_dataset.hpp>

@@ -58,7 +58,9 @@ void identity(const xt::xtensor<T, N>& x, xt::xtensor<T, N>& out);
 // out = 1 / (1 + exp(-x)), evaluated as e / (1 + e) with e = exp(x) for negative x so that exp
 // never overflows; for x >= 0 it is the book's formula bit for bit. This scalar form with libm's
 // exp is the reference; the tensor form computes the same two formulas with xsimd's vector exp,
-// which agrees with libm's to within an ulp or two (tests/unit/functions.cpp measures it).
+// which agrees with libm's to within 2 ulp (tests/unit/functions.cpp measures it) except that
+// results below the smallest normal number (x below about -87 in float32, -708 in float64) are
+// flushed to 0.
 template <class T>
 T sigmoid(T x);
 template <class T, std::size_t N>

@@ -107,7 +107,7 @@ const std::array<T, 256>& pixel_table(bool normalize) {
 }
 
 // Writes the selected images as rows of `x` (count, rows*cols), resizing it when its shape
-// differs: normalize_pixel(p) when `normalize`, else float(p).
+// differs: table[p] for each pixel p.
 template <class T>
 void gather_images(const MnistSplit& split, const std::size_t* indices, std::size_t count,
                    const std::array<T, 256>& table, xt::xtensor<T, 2>& x) {
@@ -121,6 +121,7 @@ void gather_images(const MnistSplit& split, const std::size_t* indices, std::siz
     }
 }
 
+// With pixel_table(normalize): normalize_pixel(p) when `normalize`, else float(p).
 template <class T>
 void gather_images(const MnistSplit& split, const std::size_t* indices, std::size_t count,
                    bool normalize, xt::xtensor<T, 2>& x) {

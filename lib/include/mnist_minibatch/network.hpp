@@ -65,8 +65,9 @@ public:
     // weight_init_std * randn; "he" sqrt(2/fan_in) * randn; "xavier" sqrt(1/fan_in) * randn.
     void initialize(NumpyRandom& rng, InitKind init, double weight_init_std);
 
-    // Threads for the first layer of gradient() and loss() on a batch of images (PixelRows); the
-    // results do not depend on them. The pool must outlive its use here; copies of the network
+    // Threads for the sparse first layer of gradient() and loss() on a batch of images
+    // (PixelRows; a batch too dense for it runs on the calling thread); the results do not depend
+    // on them. The pool must outlive its use here; copies of the network
     // share it. nullptr (the default) computes on the calling thread.
     void set_thread_pool(ThreadPool* pool);
 
@@ -100,8 +101,9 @@ public:
                           LossKind trained);
 
     // Softmax probabilities of a batch of images. Const, touching only `buffers`: threads may each
-    // run it on one network with their own buffers. Throws mm::Error when x has no rows or its
-    // images do not have input_size pixels.
+    // run it on one network with their own buffers (it never uses the thread pool). Throws
+    // mm::Error when x has no rows, its images do not have input_size pixels, its index was not
+    // found for its split or an item is not an image of the split (also for loss and gradient).
     void predict(const PixelRows<T>& x, xt::xtensor<T, 2>& probabilities,
                  ForwardBuffers<T>& buffers) const;
 

@@ -4,6 +4,7 @@
 // evaluation block reads them straight from the uint8 images, with no per-batch gather into
 // floats and no per-batch scan for zeros. Costs 2 bytes per nonzero pixel (21 MB for MNIST).
 #include <mnist_minibatch/mnist_dataset.hpp>
+#include <mnist_minibatch/thread_pool.hpp>
 
 #include <array>
 #include <cstddef>
@@ -27,8 +28,14 @@ struct NonzeroPixels {
 // Largest image (in pixels) whose pixel indices fit the index's 16-bit columns.
 constexpr std::size_t kMaxIndexedPixels = std::size_t(1) << 16;
 
-// Throws mm::Error when the split's images have more than kMaxIndexedPixels pixels.
-NonzeroPixels find_nonzero_pixels(const MnistSplit& split);
+// Throws mm::Error when the split's images have more than kMaxIndexedPixels pixels. With a pool
+// the images are split over its threads (the index is the same).
+NonzeroPixels find_nonzero_pixels(const MnistSplit& split, ThreadPool* pool = nullptr);
+
+// Whether `index` was found for a split of this shape (its image count and image size).
+inline bool indexes(const NonzeroPixels& index, const MnistSplit& split) {
+    return index.images() == split.size() && index.pixel_counts.size() == split.pixels();
+}
 
 // A batch of a split's images as the first layer's input: row r is image items[r], and a pixel of
 // value p reads as table[p] (pixel_table: what gather_images would write).

@@ -17,7 +17,8 @@ namespace mm {
 
 class ThreadPool {
 public:
-    // `threads` parts per run (at least 1): the calling thread and threads - 1 workers.
+    // `threads` parts per run (at least 1): the calling thread and threads - 1 workers. Throws
+    // mm::Error when threads is 0 or a thread cannot be started.
     explicit ThreadPool(std::size_t threads);
     ~ThreadPool();
     ThreadPool(const ThreadPool&) = delete;
@@ -32,6 +33,7 @@ public:
 
 private:
     void work(std::size_t p);
+    void stop();  // ends and joins the workers
 
     std::vector<std::thread> workers_;
     std::vector<std::exception_ptr> errors_;
