@@ -1,4 +1,5 @@
 #include "command_registry.hpp"
+#include "usable_cores.hpp"
 
 #include <mnist_minibatch/book_reference.hpp>
 #include <mnist_minibatch/config.hpp>
@@ -14,6 +15,7 @@ struct ReproduceArgs {
     std::string config = "configs/chapter4-book.json";
     std::uint32_t seed = 0;
     std::optional<std::size_t> iterations;
+    std::size_t threads = mm::app::usable_cores();
     std::string reference;
     std::string output;
     bool quiet = false;
@@ -49,6 +51,7 @@ int run(const ReproduceArgs& args) {
     options.overwrite = true;
     options.plots = false;
     options.config_source = args.config;
+    options.threads = args.threads;
     mm::train(config, options);
     if (args.reference.empty()) {
         std::printf("run written to %s (give --reference FILE to compare it with the book's run)\n",
@@ -72,6 +75,10 @@ mm::app::CommandRegistration registration(70, [](CLI::App& app) {
                     "Reference run, e.g. ../shared/reference/chapter4_train_seed0.json");
     cmd->add_option("--output", args->output, "Run directory (default: runs/reproduce-seedS)");
     cmd->add_flag("--quiet,-q", args->quiet, "No progress output");
+    cmd->add_option("--threads", args->threads,
+                    "Threads for the first layer and the evaluation (results do not change)")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
     return std::function<int()>([args] { return run(*args); });
 });
 

@@ -1,27 +1,18 @@
 #include "command_registry.hpp"
+#include "usable_cores.hpp"
 
 #include <mnist_minibatch/config.hpp>
 #include <mnist_minibatch/trainer.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <memory>
-
-#include <sched.h>
 
 namespace {
 
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_interrupt(int) { g_interrupted.store(true); }
-
-std::size_t usable_cores() {
-    cpu_set_t cpus;
-    CPU_ZERO(&cpus);
-    const int count = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
-    return static_cast<std::size_t>(std::clamp(count, 1, 64));
-}
 
 struct TrainArgs {
     std::string config = "configs/chapter4.json";
@@ -31,9 +22,8 @@ struct TrainArgs {
     std::size_t log_every = 0;
     bool overwrite = false;
     bool no_plots = false;
-    // Every core this process may run on by default: the results are the same bits for any
-    // thread count.
-    std::size_t threads = usable_cores();
+    // Every core by default: the results are the same bits for any thread count.
+    std::size_t threads = mm::app::usable_cores();
 };
 
 int run(const TrainArgs& args) {
