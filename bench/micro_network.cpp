@@ -99,4 +99,13 @@ void BM_TrainingIteration(benchmark::State& state) {
     count_images(state);
 }
 
+BENCHMARK_TEMPLATE(BM_Predict, float);
+BENCHMARK_TEMPLATE(BM_Predict, double);
+BENCHMARK_TEMPLATE(BM_Gradient, float);
+BENCHMARK_TEMPLATE(BM_Gradient, double);
+BENCHMARK_TEMPLATE(BM_SgdUpdate, float);
+BENCHMARK_TEMPLATE(BM_SgdUpdate, double);
+BENCHMARK_TEMPLATE(BM_TrainingIteration, float)->Arg(1)->Arg(2)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_TrainingIteration, double)->Arg(1)->Arg(2)->UseRealTime();
+
 }  // namespace
