@@ -12,17 +12,11 @@ NonzeroPixels find_nonzero_pixels(const MnistSplit& split, ThreadPool* pool) {
     const std::size_t parts = pool ? pool->size() : 1;
     auto first_image = [&](std::size_t p) { return n * p / parts; };
     const std::uint8_t* pixels = split.images.data();
-    auto for_each_part = [&](const std::function<void(std::size_t)>& part) {
-        if (pool)
-            pool->run(part);
-        else
-            part(0);
-    };
 
     // Two passes over the images, each split into contiguous parts: count each part's nonzero
     // pixels, then write them at the part's offset. The index is the same for any split.
     std::vector<std::size_t> part_total(parts + 1, 0);
-    for_each_part([&](std::size_t p) {
+    run_parts(pool, [&](std::size_t p, std::size_t) {
         std::size_t count = 0;
         for (std::size_t i = first_image(p) * d; i < first_image(p + 1) * d; ++i)
             count += pixels[i] != 0 ? 1 : 0;
@@ -35,7 +29,7 @@ NonzeroPixels find_nonzero_pixels(const MnistSplit& split, ThreadPool* pool) {
     index.row_start[0] = 0;
     index.column.resize(part_total[parts]);
     std::vector<std::vector<std::uint64_t>> part_counts(parts, std::vector<std::uint64_t>(d, 0));
-    for_each_part([&](std::size_t p) {
+    run_parts(pool, [&](std::size_t p, std::size_t) {
         std::uint16_t* column = index.column.data();
         std::uint64_t* counts = part_counts[p].data();
         std::size_t next = part_total[p];

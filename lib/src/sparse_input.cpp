@@ -5,6 +5,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <utility>
 
@@ -49,16 +50,6 @@ std::size_t first_at_or_after(const Row& row, std::size_t c) {
     return lo;
 }
 
-// Runs fn(p, parts) for every part p, on the pool's threads or, without a pool, as one part.
-template <class Fn>
-void for_parts(ThreadPool* pool, const Fn& fn) {
-    if (pool == nullptr || pool->size() == 1) {
-        fn(std::size_t(0), std::size_t(1));
-        return;
-    }
-    const std::size_t parts = pool->size();
-    pool->run([&](std::size_t p) { fn(p, parts); });
-}
 
 template <class T>
 ValueRow<T> row_of(const SparseRows<T>& x, std::size_t r) {
@@ -82,10 +73,8 @@ PixelRow<T> row_of(const PixelRows<T>& x, std::size_t r) {
 // order, so writing them twice writes the same bits. Written with xsimd rather than left to the
 // auto-vectorizer, which vectorizes the loop over i with gathers instead.
 template <class T, std::size_t Lanes, class Row>
-__attribute__((always_inline)) inline void accumulate_lanes(const Row& row,
-                                                            const T* __restrict W, std::size_t m,
-                                                            std::size_t first, std::size_t width,
-                                                            T* __restrict acc) {
+void accumulate_lanes(const Row& row, const T* __restrict W, std::size_t m, std::size_t first,
+                      std::size_t width, T* __restrict acc) {
     using B = xsimd::batch<T>;
     constexpr std::size_t L = B::size;
     std::size_t offset[Lanes];
@@ -104,9 +93,18 @@ __attribute__((always_inline)) inline void accumulate_lanes(const Row& row,
     for (std::size_t lane = 0; lane < Lanes; ++lane) sum[lane].store_unaligned(acc + offset[lane]);
 }
 
+constexpr std::size_t kMaxLanes = 13;
+
+// accumulate_lanes for 1 .. kMaxLanes lanes, by lane count - 1.
+template <class T, class Row, std::size_t... Lanes>
+constexpr auto lane_kernels(std::index_sequence<Lanes...>) {
+    return std::array{&accumulate_lanes<T, Lanes + 1, Row>...};
+}
+
 template <class T, class Row>
 void accumulate(const Row& row, const T* __restrict W, std::size_t m, T* __restrict acc) {
-    constexpr std::size_t L = xsimd::batch<T>::size, kMaxLanes = 13;
+    constexpr std::size_t L = xsimd::batch<T>::size;
+    static constexpr auto kernels = lane_kernels<T, Row>(std::make_index_sequence<kMaxLanes>());
     if (m < L) {
         for (std::size_t k = 0; k < m; ++k) {
             T sum = T(0);
@@ -121,21 +119,7 @@ void accumulate(const Row& row, const T* __restrict W, std::size_t m, T* __restr
             first = m - L;
             width = L;
         }
-        switch ((width + L - 1) / L) {
-            case 1: accumulate_lanes<T, 1>(row, W, m, first, width, acc); break;
-            case 2: accumulate_lanes<T, 2>(row, W, m, first, width, acc); break;
-            case 3: accumulate_lanes<T, 3>(row, W, m, first, width, acc); break;
-            case 4: accumulate_lanes<T, 4>(row, W, m, first, width, acc); break;
-            case 5: accumulate_lanes<T, 5>(row, W, m, first, width, acc); break;
-            case 6: accumulate_lanes<T, 6>(row, W, m, first, width, acc); break;
-            case 7: accumulate_lanes<T, 7>(row, W, m, first, width, acc); break;
-            case 8: accumulate_lanes<T, 8>(row, W, m, first, width, acc); break;
-            case 9: accumulate_lanes<T, 9>(row, W, m, first, width, acc); break;
-            case 10: accumulate_lanes<T, 10>(row, W, m, first, width, acc); break;
-            case 11: accumulate_lanes<T, 11>(row, W, m, first, width, acc); break;
-            case 12: accumulate_lanes<T, 12>(row, W, m, first, width, acc); break;
-            default: accumulate_lanes<T, 13>(row, W, m, first, width, acc);
-        }
+        kernels[(width + L - 1) / L - 1](row, W, m, first, width, acc);
     }
 }
 
@@ -209,7 +193,7 @@ void forward_rows(xt::xtensor<T, 2>& out, const Rows& x, const xt::xtensor<T, 2>
                   const xt::xtensor<T, 1>& b, ThreadPool* pool) {
     const std::size_t n = x.rows(), m = W.shape(1);
     if (out.shape(0) != n || out.shape(1) != m) out.resize({n, m});
-    for_parts(pool, [&](std::size_t p, std::size_t parts) {
+    run_parts(pool, [&](std::size_t p, std::size_t parts) {
         const auto rows = part_of(n, p, parts, [&](std::size_t r) { return row_of(x, r).count; });
         for (std::size_t r = rows.first; r < rows.second; ++r) {
             T* acc = out.data() + r * m;
@@ -226,7 +210,7 @@ void backward_rows(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db, const xt::xtens
                    const Rows& x, std::size_t cols, ThreadPool* pool) {
     const std::size_t m = dout.shape(1);
     if (dW.shape(0) != cols || dW.shape(1) != m) dW.resize({cols, m});
-    for_parts(pool, [&](std::size_t p, std::size_t parts) {
+    run_parts(pool, [&](std::size_t p, std::size_t parts) {
         const auto columns =
             part_of(cols, p, parts, [&](std::size_t c) { return column_weight(x, c); });
         std::fill(dW.data() + columns.first * m, dW.data() + columns.second * m, T(0));

@@ -123,4 +123,13 @@ void ThreadPool::work(std::size_t p) {
     }
 }
 
+void run_parts(ThreadPool* pool, const std::function<void(std::size_t, std::size_t)>& part) {
+    if (pool == nullptr || pool->size() == 1) {
+        part(0, 1);
+        return;
+    }
+    const std::size_t parts = pool->size();
+    pool->run([&](std::size_t p) { part(p, parts); });
+}
+
 }  // namespace mm

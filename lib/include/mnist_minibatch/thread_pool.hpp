@@ -46,4 +46,8 @@ private:
     bool stop_ = false;
 };
 
+// Calls part(p, parts) for every part p in [0, parts): on the pool's threads (parts = its size),
+// or without a pool as one part on the calling thread.
+void run_parts(ThreadPool* pool, const std::function<void(std::size_t, std::size_t)>& part);
+
 }  // namespace mm
