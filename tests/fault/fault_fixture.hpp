@@ -36,6 +36,14 @@ struct RunFiles {
           epochs(read_file(dir + "/epochs.csv")) {}
 };
 
+// The run in `dir` ended with the same model and logs as `reference`.
+inline void require_same_files(const RunFiles& reference, const std::string& dir) {
+    const RunFiles after(dir);
+    CHECK(after.model == reference.model);
+    CHECK(after.loss == reference.loss);
+    CHECK(after.epochs == reference.epochs);
+}
+
 class FaultFixture {
 public:
     static constexpr int kIterations = 120;
@@ -77,6 +85,13 @@ public:
     }
     ProcessResult resume(const std::string& run, const ProcessFaults& faults = {}) const {
         return run_train({"train", "--resume", run, "--quiet"}, path("resume-output.txt"), faults);
+    }
+
+    // `--resume RUN` runs to the end (a run stopped before its first checkpoint restarts).
+    void resume_to_the_end(const std::string& run) const {
+        const ProcessResult r = resume(run);
+        INFO(r.output);
+        REQUIRE(r.exit_code == 0);
     }
 
     // The files of the uninterrupted run of `config` (the fixture's by default) in `run`.

@@ -40,13 +40,8 @@ TEST_CASE("SIGINT during training: checkpoint, whole logs, exit 130, exact resum
             ProcessFaults faults;
             faults.injected = mm::fault::InjectedFault{"loss.csv", "fwrite", "interrupt", line};
             require_clean_stop(f.train(run, faults), run);
-            const auto resumed = f.resume(run);
-            INFO(resumed.output);
-            REQUIRE(resumed.exit_code == 0);
-            const mm::fault::RunFiles after(run);
-            CHECK(after.model == reference.model);
-            CHECK(after.loss == reference.loss);
-            CHECK(after.epochs == reference.epochs);
+            f.resume_to_the_end(run);
+            mm::fault::require_same_files(reference, run);
         }
     }
 }
@@ -75,11 +70,6 @@ TEST_CASE("A real Ctrl-C from outside, twice in one run, then an exact resume", 
     };
     require_clean_stop(f.train(run, ctrl_c_after_growth(), config), run);
     require_clean_stop(f.resume(run, ctrl_c_after_growth()), run);
-    const auto resumed = f.resume(run);
-    INFO(resumed.output);
-    REQUIRE(resumed.exit_code == 0);
-    const mm::fault::RunFiles after(run);
-    CHECK(after.model == reference.model);
-    CHECK(after.loss == reference.loss);
-    CHECK(after.epochs == reference.epochs);
+    f.resume_to_the_end(run);
+    mm::fault::require_same_files(reference, run);
 }
