@@ -113,12 +113,16 @@ struct Network<T>::Impl {
     }
 
     void check_batch(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t) const {
-        check_batch(x.shape(0), x.shape(1), t);
+        check_input(x);
+        check_targets(t, x.shape(0));
     }
 
-    void check_batch(std::size_t rows, std::size_t cols,
-                     const xt::xtensor<std::size_t, 1>& t) const {
-        check_input(rows, cols);
+    void check_batch(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t) const {
+        check_input(x);
+        check_targets(t, x.rows());
+    }
+
+    void check_targets(const xt::xtensor<std::size_t, 1>& t, std::size_t rows) const {
         if (t.size() != rows)
             throw Error("network targets t have " + std::to_string(t.size()) +
                         " entries; expected one per input row (" + std::to_string(rows) + ")");
@@ -307,16 +311,14 @@ BatchLoss<T> Network<T>::gradient(const xt::xtensor<T, 2>& x,
 
 template <class T>
 BatchLoss<T> Network<T>::loss(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t) {
-    impl_->check_input(x);
-    impl_->check_batch(x.rows(), x.cols(), t);
+    impl_->check_batch(x, t);
     return impl_->loss(x, t);
 }
 
 template <class T>
 BatchLoss<T> Network<T>::gradient(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t,
                                   LossKind trained) {
-    impl_->check_input(x);
-    impl_->check_batch(x.rows(), x.cols(), t);
+    impl_->check_batch(x, t);
     const BatchLoss<T> losses = impl_->loss(x, t);
     impl_->backward(x, t, trained);
     return losses;
