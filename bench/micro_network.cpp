@@ -92,7 +92,7 @@ void BM_TrainingIteration(benchmark::State& state) {
         rng.choice(split.size(), kBatchSize, rows.data());
         mm::gather_labels(split, rows.data(), kBatchSize, t);
         network.gradient(x, t, mm::LossKind::cross_entropy);
-        optimizer->update(params);
+        optimizer->update(params, &pool);
         const mm::BatchLoss<T> loss = network.loss(x, t);
         benchmark::DoNotOptimize(loss);
     }

@@ -85,9 +85,10 @@ BatchLoss<T> softmax_loss_forward(xt::xtensor<T, 2>& y, const xt::xtensor<T, 2>&
 
 template <class T>
 void softmax_loss_backward(xt::xtensor<T, 2>& dlogits, const xt::xtensor<T, 2>& y,
-                           const xt::xtensor<std::size_t, 1>& t, LossKind loss) {
+                           const xt::xtensor<std::size_t, 1>& t, LossKind loss,
+                           std::size_t batch_size) {
     const std::size_t n = y.shape(0), k = y.shape(1);
-    const T batch = static_cast<T>(n);
+    const T batch = static_cast<T>(batch_size);
     // Both losses start from g = (y - onehot(t)) / N, the book's dy, computed as the book does.
     xt::noalias(dlogits) = y;
     for (std::size_t r = 0; r < n; ++r) dlogits(r, t(r)) -= T(1);
@@ -118,7 +119,8 @@ void softmax_loss_backward(xt::xtensor<T, 2>& dlogits, const xt::xtensor<T, 2>& 
     template BatchLoss<T> softmax_loss_forward<T>(xt::xtensor<T, 2>&, const xt::xtensor<T, 2>&, \
                                                   const xt::xtensor<std::size_t, 1>&);         \
     template void softmax_loss_backward<T>(xt::xtensor<T, 2>&, const xt::xtensor<T, 2>&,       \
-                                           const xt::xtensor<std::size_t, 1>&, LossKind);
+                                           const xt::xtensor<std::size_t, 1>&, LossKind,   \
+                                           std::size_t);
 
 MM_INSTANTIATE_LAYERS(float)
 MM_INSTANTIATE_LAYERS(double)

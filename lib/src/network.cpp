@@ -5,6 +5,9 @@
 #include <mnist_minibatch/layers.hpp>
 #include <mnist_minibatch/numerical_gradient.hpp>
 
+#include <xtensor/xnoalias.hpp>
+
+#include <algorithm>
 #include <cmath>
 
 namespace mm {
@@ -42,6 +45,12 @@ T loss_of(const BatchLoss<T>& loss, LossKind kind) {
 // nonzero; the sparse kernels are ahead of sgemm/dgemm up to about half (bench/micro_kernels.cpp).
 constexpr double kMaxSparseFraction = 0.5;
 
+// Rows per block in loss() and gradient(): each block of a batch runs every layer after the first
+// layer's affine part, forward and backward, on its own buffers, so that the blocks can run on the
+// pool's threads. The blocks depend only on the batch size, so the results do not depend on the
+// threads; 50 gives the chapter's batches of 100 one block per core of a 2-core machine.
+constexpr std::size_t kRowsPerBlock = 50;
+
 // Layer l (0-based) maps sizes[l] to sizes[l + 1]; every layer but the last is followed by the
 // activation, the last by the softmax. The buffers keep their shape between calls with the same
 // batch size, so a training loop allocates nothing here after its first step.
@@ -51,12 +60,24 @@ struct Network<T>::Impl {
     std::vector<std::size_t> sizes;
     std::vector<xt::xtensor<T, 2>> W, dW;
     std::vector<xt::xtensor<T, 1>> b, db;
-    ForwardBuffers<T> buffers;
-    std::vector<xt::xtensor<T, 2>> d_affine_out, d_activation_out;
-    xt::xtensor<T, 2> y;  // (N, output_size)
+    // Rows [first, first + rows) of a batch, with the buffers of its forward and backward pass.
+    // dW[l] and db[l] (l >= 1) are this block's part of the batch's gradients.
+    struct RowBlock {
+        std::size_t first = 0, rows = 0;
+        xt::xtensor<std::size_t, 1> t;
+        ForwardBuffers<T> buffers;
+        xt::xtensor<T, 2> y;
+        std::vector<xt::xtensor<T, 2>> d_affine_out, d_activation_out, dW;
+        std::vector<xt::xtensor<T, 1>> db;
+    };
+
+    ForwardBuffers<T> buffers;  // the whole batch's forward pass (predict, count_correct)
+    std::vector<RowBlock> blocks;
+    xt::xtensor<T, 2> y;               // (N, output_size), from the blocks in loss() and gradient()
+    xt::xtensor<T, 2> d_first_affine;  // (N, sizes[1]): d(loss)/d(first affine output)
     SparseRows<T> x_sparse;     // the last dense input, compressed
     bool sparse_first = false;  // whether the last forward pass took the sparse kernels
-    ThreadPool* pool = nullptr;  // for the sparse first layer of gradient() and loss() on images
+    ThreadPool* pool = nullptr;  // for the blocks of loss() and gradient() and the first layer
 
     explicit Impl(const NetworkSpec& s) : spec(s) {
         sizes.push_back(s.input_size);
@@ -74,9 +95,7 @@ struct Network<T>::Impl {
             db.push_back(xt::zeros<T>({sizes[l + 1]}));
         }
         buffers.affine_out.resize(layers);
-        d_affine_out.resize(layers);
         buffers.activation_out.resize(layers - 1);
-        d_activation_out.resize(layers - 1);
     }
 
     std::string sizes_text() const {
@@ -151,23 +170,25 @@ struct Network<T>::Impl {
                kMaxSparseFraction * static_cast<double>(rows) * static_cast<double>(cols);
     }
 
-    void forward(const xt::xtensor<T, 2>& x) {
+    // The first layer's affine output for dense rows x into buffers.affine_out[0].
+    void first_affine(const xt::xtensor<T, 2>& x) {
         compress_rows(x, x_sparse);
         sparse_first = sparse_enough(x_sparse.nonzeros(), x.shape(0), x.shape(1));
         if (sparse_first)
             sparse_affine_forward(buffers.affine_out[0], x_sparse, W[0], b[0]);
         else
             affine_forward(buffers.affine_out[0], x, W[0], b[0]);
+    }
+
+    void forward(const xt::xtensor<T, 2>& x) {
+        first_affine(x);
         forward_from_first_affine(buffers);
     }
 
     // Images too dense for the sparse kernels are gathered into buf.dense_input for the BLAS path.
-    // `threads` splits the sparse first layer (nullptr: this thread only).
-    void forward(const PixelRows<T>& x, ForwardBuffers<T>& buf, bool& sparse,
-                 ThreadPool* threads) const {
-        sparse = sparse_enough(x.nonzeros(), x.rows(), x.cols());
-        if (sparse) {
-            sparse_affine_forward(buf.affine_out[0], x, W[0], b[0], threads);
+    void forward(const PixelRows<T>& x, ForwardBuffers<T>& buf) const {
+        if (sparse_enough(x.nonzeros(), x.rows(), x.cols())) {
+            sparse_affine_forward(buf.affine_out[0], x, W[0], b[0]);
         } else {
             gather_images(x.split, x.items, x.count, x.table, buf.dense_input);
             affine_forward(buf.affine_out[0], buf.dense_input, W[0], b[0]);
@@ -175,47 +196,134 @@ struct Network<T>::Impl {
         forward_from_first_affine(buf);
     }
 
-    BatchLoss<T> loss(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t) {
-        forward(x);
-        return softmax_loss_forward(y, buffers.affine_out.back(), t);
-    }
-
-    BatchLoss<T> loss(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t) {
-        forward(x, buffers, sparse_first, pool);
-        return softmax_loss_forward(y, buffers.affine_out.back(), t);
-    }
-
-    // Every gradient but the first layer's dW and db, leaving d(loss)/d(first affine output) in
-    // d_affine_out[0]. Needs the forward pass of the same batch just before.
-    void backward_to_first_layer(const xt::xtensor<std::size_t, 1>& t, LossKind trained) {
-        softmax_loss_backward(d_affine_out.back(), y, t, trained);
-        for (std::size_t l = layers() - 1; l > 0; --l) {
-            const auto& activation = buffers.activation_out[l - 1];
-            affine_backward_params(dW[l], db[l], d_affine_out[l], activation);
-            affine_backward_input(d_activation_out[l - 1], d_affine_out[l], W[l]);
-            if (spec.activation == Activation::sigmoid)
-                sigmoid_backward(d_affine_out[l - 1], d_activation_out[l - 1], activation);
-            else
-                relu_backward(d_affine_out[l - 1], d_activation_out[l - 1], activation);
+    void cut_blocks(const xt::xtensor<std::size_t, 1>& t) {
+        const std::size_t n = t.size(), count = (n + kRowsPerBlock - 1) / kRowsPerBlock;
+        blocks.resize(count);
+        for (std::size_t k = 0; k < count; ++k) {
+            RowBlock& block = blocks[k];
+            block.first = n * k / count;
+            block.rows = n * (k + 1) / count - block.first;
+            block.t = xt::xtensor<std::size_t, 1>::from_shape({block.rows});
+            std::copy_n(t.data() + block.first, block.rows, block.t.data());
+            block.buffers.affine_out.resize(layers());
+            block.buffers.activation_out.resize(layers() - 1);
+            block.d_affine_out.resize(layers());
+            block.d_activation_out.resize(layers() - 1);
+            block.dW.resize(layers());
+            block.db.resize(layers());
         }
     }
 
-    void backward(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t,
-                  LossKind trained) {
-        backward_to_first_layer(t, trained);
-        if (sparse_first)
-            sparse_affine_backward_params(dW[0], db[0], d_affine_out[0], x_sparse);
-        else
-            affine_backward_params(dW[0], db[0], d_affine_out[0], x);
+    // Block rows [first, first + rows) of `from` into `to`, or the other way round.
+    static void copy_rows(const xt::xtensor<T, 2>& from, std::size_t first, std::size_t rows,
+                          xt::xtensor<T, 2>& to) {
+        const std::size_t m = from.shape(1);
+        if (to.shape(0) != rows || to.shape(1) != m) to.resize({rows, m});
+        std::copy_n(from.data() + first * m, rows * m, to.data());
+    }
+    static void copy_rows_back(const xt::xtensor<T, 2>& from, std::size_t first,
+                               xt::xtensor<T, 2>& to) {
+        std::copy_n(from.data(), from.size(), to.data() + first * from.shape(1));
     }
 
-    void backward(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t,
-                  LossKind trained) {
-        backward_to_first_layer(t, trained);
+    // Every gradient of the block but the first layer's, leaving d(loss)/d(first affine output)
+    // in block.d_affine_out[0]. Needs the block's forward pass just before.
+    void backward_block(RowBlock& block, LossKind trained, std::size_t batch_size) const {
+        softmax_loss_backward(block.d_affine_out.back(), block.y, block.t, trained, batch_size);
+        for (std::size_t l = layers() - 1; l > 0; --l) {
+            const auto& activation = block.buffers.activation_out[l - 1];
+            affine_backward_params(block.dW[l], block.db[l], block.d_affine_out[l], activation);
+            affine_backward_input(block.d_activation_out[l - 1], block.d_affine_out[l], W[l]);
+            if (spec.activation == Activation::sigmoid)
+                sigmoid_backward(block.d_affine_out[l - 1], block.d_activation_out[l - 1],
+                                 activation);
+            else
+                relu_backward(block.d_affine_out[l - 1], block.d_activation_out[l - 1], activation);
+        }
+    }
+
+    // Every block on the pool's threads: `first_affine_of(block)` fills the block's first affine
+    // output, then the rest of the forward pass and, with `trained`, the backward pass down to
+    // d_first_affine. The blocks' gradients are summed in block order. Returns the batch's losses.
+    template <class FirstAffine>
+    BatchLoss<T> run_blocks(const xt::xtensor<std::size_t, 1>& t,
+                            const FirstAffine& first_affine_of, const LossKind* trained) {
+        const std::size_t n = t.size();
+        cut_blocks(t);
+        if (y.shape(0) != n || y.shape(1) != spec.output_size) y.resize({n, spec.output_size});
+        if (trained && (d_first_affine.shape(0) != n || d_first_affine.shape(1) != sizes[1]))
+            d_first_affine.resize({n, sizes[1]});
+        run_parts(pool, [&](std::size_t p, std::size_t parts) {
+            for (std::size_t k = p; k < blocks.size(); k += parts) {
+                RowBlock& block = blocks[k];
+                first_affine_of(block);
+                forward_from_first_affine(block.buffers);
+                softmax(block.buffers.affine_out.back(), block.y);
+                copy_rows_back(block.y, block.first, y);
+                if (!trained) continue;
+                backward_block(block, *trained, n);
+                copy_rows_back(block.d_affine_out[0], block.first, d_first_affine);
+            }
+        });
+        if (trained)
+            for (std::size_t l = 1; l < layers(); ++l) {
+                dW[l] = blocks[0].dW[l];
+                db[l] = blocks[0].db[l];
+                for (std::size_t k = 1; k < blocks.size(); ++k) {
+                    xt::noalias(dW[l]) += blocks[k].dW[l];
+                    xt::noalias(db[l]) += blocks[k].db[l];
+                }
+            }
+        return batch_loss(y, t);
+    }
+
+    // The first affine output computed for the whole batch into buffers.affine_out[0], taken
+    // block by block.
+    auto from_whole_batch() const {
+        return [this](RowBlock& block) {
+            copy_rows(buffers.affine_out[0], block.first, block.rows,
+                      block.buffers.affine_out[0]);
+        };
+    }
+
+    BatchLoss<T> pass(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t,
+                      const LossKind* trained) {
+        first_affine(x);
+        const BatchLoss<T> losses = run_blocks(t, from_whole_batch(), trained);
+        if (!trained) return losses;
         if (sparse_first)
-            sparse_affine_backward_params(dW[0], db[0], d_affine_out[0], x, pool);
+            sparse_affine_backward_params(dW[0], db[0], d_first_affine, x_sparse, pool);
         else
-            affine_backward_params(dW[0], db[0], d_affine_out[0], buffers.dense_input);
+            affine_backward_params(dW[0], db[0], d_first_affine, x);
+        return losses;
+    }
+
+    // The sparse first layer runs in the blocks, on their threads: each row's sums are the same
+    // whichever rows it is computed with.
+    BatchLoss<T> pass(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t,
+                      const LossKind* trained) {
+        sparse_first = sparse_enough(x.nonzeros(), x.rows(), x.cols());
+        BatchLoss<T> losses;
+        if (sparse_first) {
+            losses = run_blocks(
+                t,
+                [&](RowBlock& block) {
+                    const PixelRows<T> rows{x.split, x.nonzero, x.items + block.first, block.rows,
+                                            x.table};
+                    sparse_affine_forward(block.buffers.affine_out[0], rows, W[0], b[0]);
+                },
+                trained);
+        } else {
+            gather_images(x.split, x.items, x.count, x.table, buffers.dense_input);
+            affine_forward(buffers.affine_out[0], buffers.dense_input, W[0], b[0]);
+            losses = run_blocks(t, from_whole_batch(), trained);
+        }
+        if (!trained) return losses;
+        if (sparse_first)
+            sparse_affine_backward_params(dW[0], db[0], d_first_affine, x, pool);
+        else
+            affine_backward_params(dW[0], db[0], d_first_affine, buffers.dense_input);
+        return losses;
     }
 };
 
@@ -289,39 +397,34 @@ void Network<T>::predict(const PixelRows<T>& x, xt::xtensor<T, 2>& probabilities
     impl_->check_input(x);
     buffers.affine_out.resize(impl_->layers());
     buffers.activation_out.resize(impl_->layers() - 1);
-    bool sparse = false;
-    impl_->forward(x, buffers, sparse, nullptr);
+    impl_->forward(x, buffers);
     softmax(buffers.affine_out.back(), probabilities);
 }
 
 template <class T>
 BatchLoss<T> Network<T>::loss(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t) {
     impl_->check_batch(x, t);
-    return impl_->loss(x, t);
+    return impl_->pass(x, t, nullptr);
 }
 
 template <class T>
 BatchLoss<T> Network<T>::gradient(const xt::xtensor<T, 2>& x,
                                   const xt::xtensor<std::size_t, 1>& t, LossKind trained) {
     impl_->check_batch(x, t);
-    const BatchLoss<T> losses = impl_->loss(x, t);
-    impl_->backward(x, t, trained);
-    return losses;
+    return impl_->pass(x, t, &trained);
 }
 
 template <class T>
 BatchLoss<T> Network<T>::loss(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t) {
     impl_->check_batch(x, t);
-    return impl_->loss(x, t);
+    return impl_->pass(x, t, nullptr);
 }
 
 template <class T>
 BatchLoss<T> Network<T>::gradient(const PixelRows<T>& x, const xt::xtensor<std::size_t, 1>& t,
                                   LossKind trained) {
     impl_->check_batch(x, t);
-    const BatchLoss<T> losses = impl_->loss(x, t);
-    impl_->backward(x, t, trained);
-    return losses;
+    return impl_->pass(x, t, &trained);
 }
 
 template <class T>
@@ -329,8 +432,10 @@ BatchLoss<T> Network<T>::numerical_gradient(const xt::xtensor<T, 2>& x,
                                             const xt::xtensor<std::size_t, 1>& t,
                                             LossKind trained) {
     impl_->check_batch(x, t);
-    const BatchLoss<T> losses = impl_->loss(x, t);
-    const std::function<T()> trained_loss = [&] { return loss_of(impl_->loss(x, t), trained); };
+    const BatchLoss<T> losses = impl_->pass(x, t, nullptr);
+    const std::function<T()> trained_loss = [&] {
+        return loss_of(impl_->pass(x, t, nullptr), trained);
+    };
     for (const Parameter<T>& p : parameters())
         mm::numerical_gradient(trained_loss, p.value, p.size, p.grad);
     return losses;

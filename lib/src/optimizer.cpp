@@ -54,15 +54,15 @@ class Sgd final : public Optimizer<T> {
 public:
     explicit Sgd(double lr) : lr_(static_cast<T>(lr)) {}
 
-    void update(const std::vector<Parameter<T>>& params) override {
-        for (const auto& p : params)
-            for (std::size_t i = 0; i < p.size; ++i) p.value[i] = p.value[i] - lr_ * p.grad[i];
-    }
-
     nlohmann::json state() const override { return {{"name", "sgd"}}; }
     void set_state(const nlohmann::json& state) override { expect_name(state, "sgd"); }
 
 private:
+    void update_elements(std::size_t, const Parameter<T>& p, std::size_t first,
+                         std::size_t last) override {
+        for (std::size_t i = first; i < last; ++i) p.value[i] = p.value[i] - lr_ * p.grad[i];
+    }
+
     T lr_;
 };
 
@@ -73,17 +73,6 @@ public:
     Momentum(double lr, double momentum, const std::vector<Parameter<T>>& params)
         : lr_(static_cast<T>(lr)), momentum_(static_cast<T>(momentum)), velocity_(params) {}
 
-    void update(const std::vector<Parameter<T>>& params) override {
-        for (std::size_t k = 0; k < params.size(); ++k) {
-            const auto& p = params[k];
-            T* v = velocity_.slots[k].data();
-            for (std::size_t i = 0; i < p.size; ++i) {
-                v[i] = momentum_ * v[i] - lr_ * p.grad[i];
-                p.value[i] += v[i];
-            }
-        }
-    }
-
     nlohmann::json state() const override {
         return {{"name", "momentum"}, {"velocity", velocity_.to_json()}};
     }
@@ -93,6 +82,15 @@ public:
     }
 
 private:
+    void update_elements(std::size_t k, const Parameter<T>& p, std::size_t first,
+                         std::size_t last) override {
+        T* v = velocity_.slots[k].data();
+        for (std::size_t i = first; i < last; ++i) {
+            v[i] = momentum_ * v[i] - lr_ * p.grad[i];
+            p.value[i] += v[i];
+        }
+    }
+
     T lr_, momentum_;
     SlotBuffers<T> velocity_;
 };
@@ -104,26 +102,6 @@ class Adam final : public Optimizer<T> {
 public:
     Adam(double lr, double beta1, double beta2, const std::vector<Parameter<T>>& params)
         : lr_(lr), beta1_(beta1), beta2_(beta2), m_(params), v_(params) {}
-
-    void update(const std::vector<Parameter<T>>& params) override {
-        ++step_;
-        const auto lr_t = static_cast<T>(
-            lr_ * std::sqrt(1.0 - std::pow(beta2_, static_cast<double>(step_))) /
-            (1.0 - std::pow(beta1_, static_cast<double>(step_))));
-        const auto one_minus_b1 = static_cast<T>(1.0 - beta1_);
-        const auto one_minus_b2 = static_cast<T>(1.0 - beta2_);
-        for (std::size_t k = 0; k < params.size(); ++k) {
-            const auto& p = params[k];
-            T* m = m_.slots[k].data();
-            T* v = v_.slots[k].data();
-            for (std::size_t i = 0; i < p.size; ++i) {
-                const T g = p.grad[i];
-                m[i] += one_minus_b1 * (g - m[i]);
-                v[i] += one_minus_b2 * (g * g - v[i]);
-                p.value[i] -= lr_t * m[i] / (std::sqrt(v[i]) + T(1e-7));
-            }
-        }
-    }
 
     nlohmann::json state() const override {
         return {{"name", "adam"}, {"step", step_}, {"m", m_.to_json()}, {"v", v_.to_json()}};
@@ -140,12 +118,47 @@ public:
     }
 
 private:
+    void begin_step() override {
+        ++step_;
+        lr_t_ = static_cast<T>(lr_ * std::sqrt(1.0 - std::pow(beta2_, static_cast<double>(step_))) /
+                               (1.0 - std::pow(beta1_, static_cast<double>(step_))));
+    }
+
+    void update_elements(std::size_t k, const Parameter<T>& p, std::size_t first,
+                         std::size_t last) override {
+        const auto one_minus_b1 = static_cast<T>(1.0 - beta1_);
+        const auto one_minus_b2 = static_cast<T>(1.0 - beta2_);
+        T* m = m_.slots[k].data();
+        T* v = v_.slots[k].data();
+        for (std::size_t i = first; i < last; ++i) {
+            const T g = p.grad[i];
+            m[i] += one_minus_b1 * (g - m[i]);
+            v[i] += one_minus_b2 * (g * g - v[i]);
+            p.value[i] -= lr_t_ * m[i] / (std::sqrt(v[i]) + T(1e-7));
+        }
+    }
+
     double lr_, beta1_, beta2_;
     std::uint64_t step_ = 0;
+    T lr_t_ = T(0);  // this step's size
     SlotBuffers<T> m_, v_;
 };
 
 }  // namespace
+
+template <class T>
+void Optimizer<T>::update(const std::vector<Parameter<T>>& params, ThreadPool* pool) {
+    begin_step();
+    run_parts(pool, [&](std::size_t part, std::size_t parts) {
+        for (std::size_t k = 0; k < params.size(); ++k) {
+            const std::size_t n = params[k].size;
+            update_elements(k, params[k], n * part / parts, n * (part + 1) / parts);
+        }
+    });
+}
+
+template class Optimizer<float>;
+template class Optimizer<double>;
 
 template <class T>
 std::unique_ptr<Optimizer<T>> make_optimizer(const OptimizerConfig& config,

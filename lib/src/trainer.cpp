@@ -161,7 +161,7 @@ public:
             } else {
                 loss = network_.gradient(x, t_, loss_kind_);
             }
-            optimizer_->update(params_);
+            optimizer_->update(params_, &pool_);
             if (after_update) loss = network_.loss(x, t_);
 
             const double trained = static_cast<double>(

@@ -88,3 +88,37 @@ TEST_CASE("Optimizer states of another kind or size are refused", "[optimizer]")
     CHECK_THROWS_WITH(momentum->set_state(state), Catch::Contains("/velocity/0"));
     CHECK_THROWS_AS(mm::make_optimizer<double>(named("rmsprop", 0.1), p.views()), mm::Error);
 }
+
+TEST_CASE("Every optimizer gives the same bits with its elements split over 1, 2 or 3 threads",
+          "[optimizer][thread_pool]") {
+    // Sizes that do not divide evenly among the threads, gradients that change every step.
+    auto values = [](std::size_t n, double scale) {
+        std::vector<double> v(n);
+        for (std::size_t i = 0; i < n; ++i) v[i] = scale * std::sin(1.0 + 0.37 * static_cast<double>(i));
+        return v;
+    };
+    for (const std::string name : {"sgd", "momentum", "adam"}) {
+        CAPTURE(name);
+        auto cfg = named(name, 0.05);
+        cfg.momentum = 0.9;
+        std::vector<std::vector<double>> results;
+        for (const std::size_t threads : {1, 2, 3}) {
+            std::vector<double> w = values(101, 1.0), g(101), b = values(7, 0.5), gb(7);
+            const std::vector<mm::Parameter<double>> params{{"W1", {101}, w.data(), g.data(), 101},
+                                                            {"b1", {7}, b.data(), gb.data(), 7}};
+            auto opt = mm::make_optimizer<double>(cfg, params);
+            mm::ThreadPool pool(threads);
+            for (int step = 0; step < 5; ++step) {
+                g = values(101, 0.1 * (step + 1));
+                gb = values(7, -0.2 * (step + 1));
+                opt->update(params, &pool);
+            }
+            w.insert(w.end(), b.begin(), b.end());
+            results.push_back(w);
+        }
+        CHECK(results[1] == results[0]);
+        CHECK(results[2] == results[0]);
+        // And the updates did move every element.
+        CHECK(results[0][0] != values(1, 1.0)[0]);
+    }
+}

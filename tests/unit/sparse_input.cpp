@@ -235,19 +235,23 @@ TEST_CASE("a network on sparse inputs: backprop passes the gradient check",
     mm::NumpyRandom rng(5);
     mm::Network<double> net({40, {13}, 4, mm::Activation::sigmoid});
     net.initialize(rng, mm::InitKind::xavier, 0);
-    const auto x = sparse_matrix<double>(rng, 6, 40, 0.8);
-    auto t = xt::xtensor<std::size_t, 1>::from_shape({6});
-    rng.choice(4, 6, t.data());
-
-    for (const auto loss : {mm::LossKind::cross_entropy, mm::LossKind::sum_squares}) {
-        net.gradient(x, t, loss);
-        std::vector<double> backprop;
-        for (const auto& p : net.parameters()) backprop.insert(backprop.end(), p.grad, p.grad + p.size);
-        net.numerical_gradient(x, t, loss);
-        std::size_t i = 0;
-        for (const auto& p : net.parameters())
-            for (std::size_t j = 0; j < p.size; ++j, ++i)
-                CHECK(backprop[i] == Approx(p.grad[j]).margin(1e-8));
+    // One block of rows, then three, whose gradients the network sums.
+    for (const std::size_t n : {6, 120}) {
+        CAPTURE(n);
+        const auto x = sparse_matrix<double>(rng, n, 40, 0.8);
+        auto t = xt::xtensor<std::size_t, 1>::from_shape({n});
+        rng.choice(4, n, t.data());
+        for (const auto loss : {mm::LossKind::cross_entropy, mm::LossKind::sum_squares}) {
+            net.gradient(x, t, loss);
+            std::vector<double> backprop;
+            for (const auto& p : net.parameters())
+                backprop.insert(backprop.end(), p.grad, p.grad + p.size);
+            net.numerical_gradient(x, t, loss);
+            std::size_t i = 0;
+            for (const auto& p : net.parameters())
+                for (std::size_t j = 0; j < p.size; ++j, ++i)
+                    CHECK(backprop[i] == Approx(p.grad[j]).margin(1e-8));
+        }
     }
 }
 
@@ -256,39 +260,43 @@ TEST_CASE("a network's sparse first layer gives the gradient of the plain dense 
     mm::NumpyRandom rng(6);
     mm::Network<double> net({30, {7}, 3, mm::Activation::sigmoid});
     net.initialize(rng, mm::InitKind::xavier, 0);
-    const auto x = sparse_matrix<double>(rng, 5, 30, 0.81);
-    auto t = xt::xtensor<std::size_t, 1>::from_shape({5});
-    rng.choice(3, 5, t.data());
-    const auto losses = net.gradient(x, t, mm::LossKind::cross_entropy);
-    auto params = net.parameters();
-    auto tensor = [&](std::size_t q) {
-        xt::xtensor<double, 2> w({params[q].shape[0], params[q].shape.size() > 1 ? params[q].shape[1] : 1});
-        std::copy(params[q].value, params[q].value + params[q].size, w.data());
-        return w;
-    };
-    auto vector = [&](std::size_t q) {
-        auto v = xt::xtensor<double, 1>::from_shape({params[q].size});
-        std::copy(params[q].value, params[q].value + params[q].size, v.data());
-        return v;
-    };
-    const auto W1 = tensor(0), W2 = tensor(2);
-    const auto b1 = vector(1), b2 = vector(3);
-    xt::xtensor<double, 2> a1, z1, a2, y, dy, dz1, da1, dW1, dW2;
-    xt::xtensor<double, 1> db1, db2;
-    mm::affine_forward(a1, x, W1, b1);
-    mm::sigmoid_forward(z1, a1);
-    mm::affine_forward(a2, z1, W2, b2);
-    const auto plain = mm::softmax_loss_forward(y, a2, t);
-    mm::softmax_loss_backward(dy, y, t, mm::LossKind::cross_entropy);
-    mm::affine_backward_params(dW2, db2, dy, z1);
-    mm::affine_backward_input(dz1, dy, W2);
-    mm::sigmoid_backward(da1, dz1, z1);
-    mm::affine_backward_params(dW1, db1, da1, x);
-    CHECK(losses.cross_entropy == Approx(plain.cross_entropy).epsilon(1e-14));
-    const std::vector<const double*> expected{dW1.data(), db1.data(), dW2.data(), db2.data()};
-    for (std::size_t q = 0; q < 4; ++q)
-        for (std::size_t j = 0; j < params[q].size; ++j)
-            CHECK(params[q].grad[j] == Approx(expected[q][j]).margin(1e-15));
+    // One block of rows, then three, whose gradients the network sums.
+    for (const std::size_t n : {5, 125}) {
+        CAPTURE(n);
+        const auto x = sparse_matrix<double>(rng, n, 30, 0.81);
+        auto t = xt::xtensor<std::size_t, 1>::from_shape({n});
+        rng.choice(3, n, t.data());
+        const auto losses = net.gradient(x, t, mm::LossKind::cross_entropy);
+        auto params = net.parameters();
+        auto tensor = [&](std::size_t q) {
+            xt::xtensor<double, 2> w({params[q].shape[0], params[q].shape.size() > 1 ? params[q].shape[1] : 1});
+            std::copy(params[q].value, params[q].value + params[q].size, w.data());
+            return w;
+        };
+        auto vector = [&](std::size_t q) {
+            auto v = xt::xtensor<double, 1>::from_shape({params[q].size});
+            std::copy(params[q].value, params[q].value + params[q].size, v.data());
+            return v;
+        };
+        const auto W1 = tensor(0), W2 = tensor(2);
+        const auto b1 = vector(1), b2 = vector(3);
+        xt::xtensor<double, 2> a1, z1, a2, y, dy, dz1, da1, dW1, dW2;
+        xt::xtensor<double, 1> db1, db2;
+        mm::affine_forward(a1, x, W1, b1);
+        mm::sigmoid_forward(z1, a1);
+        mm::affine_forward(a2, z1, W2, b2);
+        const auto plain = mm::softmax_loss_forward(y, a2, t);
+        mm::softmax_loss_backward(dy, y, t, mm::LossKind::cross_entropy, t.size());
+        mm::affine_backward_params(dW2, db2, dy, z1);
+        mm::affine_backward_input(dz1, dy, W2);
+        mm::sigmoid_backward(da1, dz1, z1);
+        mm::affine_backward_params(dW1, db1, da1, x);
+        CHECK(losses.cross_entropy == Approx(plain.cross_entropy).epsilon(1e-14));
+        const std::vector<const double*> expected{dW1.data(), db1.data(), dW2.data(), db2.data()};
+        for (std::size_t q = 0; q < 4; ++q)
+            for (std::size_t j = 0; j < params[q].size; ++j)
+                CHECK(params[q].grad[j] == Approx(expected[q][j]).margin(1e-15));
+    }
 }
 
 TEST_CASE("a network on dataset images gives the bits of the gathered rows, sparse or dense",
@@ -303,7 +311,10 @@ TEST_CASE("a network on dataset images gives the bits of the gathered rows, spar
         split.labels = xt::zeros<std::uint8_t>({40});
         for (auto& l : split.labels) l = static_cast<std::uint8_t>(rng.randint(0, 4));
         const mm::NonzeroPixels index = mm::find_nonzero_pixels(split);
-        const std::vector<std::size_t> items{7, 39, 0, 7, 12, 25};
+        // Out of order with repeats, and more rows than one block.
+        std::vector<std::size_t> items{7, 39, 0, 7, 12, 25};
+        items.resize(110);
+        rng.choice(40, items.size() - 6, items.data() + 6);
         const mm::PixelRows<double> pixels{split, index, items.data(), items.size(),
                                            mm::pixel_table<double>(true)};
         xt::xtensor<double, 2> x;

@@ -123,7 +123,7 @@ TEST_CASE("a network's gradient and loss on images give the same bits on 1 or 2 
     split.labels = xt::zeros<std::uint8_t>({50});
     for (auto& l : split.labels) l = static_cast<std::uint8_t>(rng.randint(0, 10));
     const mm::NonzeroPixels index = mm::find_nonzero_pixels(split);
-    std::vector<std::size_t> items(20);
+    std::vector<std::size_t> items(130);  // three blocks of rows
     rng.choice(50, items.size(), items.data());
     const mm::PixelRows<float> x{split, index, items.data(), items.size(),
                                  mm::pixel_table<float>(true)};
@@ -132,16 +132,23 @@ TEST_CASE("a network's gradient and loss on images give the same bits on 1 or 2 
     mm::Network<float> one({36, {17}, 10, mm::Activation::sigmoid});
     one.initialize(rng, mm::InitKind::xavier, 0);
     mm::Network<float> two = one;
-    mm::ThreadPool pool(2);
+    mm::ThreadPool pool(2), pool3(3);
     two.set_thread_pool(&pool);
+    mm::Network<float> three = one;
+    three.set_thread_pool(&pool3);
     for (const auto kind : {mm::LossKind::cross_entropy, mm::LossKind::sum_squares}) {
+        three.gradient(x, t, kind);
+        const auto p3 = three.parameters();
         const auto a = one.gradient(x, t, kind), b = two.gradient(x, t, kind);
         CHECK(a.cross_entropy == b.cross_entropy);
         CHECK(a.sum_squares == b.sum_squares);
         const auto pa = one.parameters(), pb = two.parameters();
-        for (std::size_t q = 0; q < pa.size(); ++q)
+        for (std::size_t q = 0; q < pa.size(); ++q) {
             CHECK(std::equal(pa[q].grad, pa[q].grad + pa[q].size, pb[q].grad));
+            CHECK(std::equal(pa[q].grad, pa[q].grad + pa[q].size, p3[q].grad));
+        }
         CHECK(one.loss(x, t).cross_entropy == two.loss(x, t).cross_entropy);
+        CHECK(one.loss(x, t).sum_squares == three.loss(x, t).sum_squares);
     }
 
     std::vector<std::size_t> outside{3, 50};

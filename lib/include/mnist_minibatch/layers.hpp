@@ -46,12 +46,14 @@ void relu_backward(xt::xtensor<T, 2>& da, const xt::xtensor<T, 2>& dout,
 template <class T>
 BatchLoss<T> softmax_loss_forward(xt::xtensor<T, 2>& y, const xt::xtensor<T, 2>& logits,
                                   const xt::xtensor<std::size_t, 1>& t);
-// dlogits (N, K) = d(loss)/d(logits) from y (N, K) and t (N):
+// dlogits (R, K) = d(loss)/d(logits) from y (R, K) and t (R), rows of a batch of N rows (all of
+// them when R = N):
 //   cross entropy:  (y - onehot(t)) / N;
 //   sum of squares: with g = (y - onehot(t)) / N = dE/dy, the softmax Jacobian
 //                   dy_k/da_j = y_k (delta_kj - y_j) gives dE/da_j = y_j (g_j - sum_k g_k y_k).
 template <class T>
 void softmax_loss_backward(xt::xtensor<T, 2>& dlogits, const xt::xtensor<T, 2>& y,
-                           const xt::xtensor<std::size_t, 1>& t, LossKind loss);
+                           const xt::xtensor<std::size_t, 1>& t, LossKind loss,
+                           std::size_t batch_size);
 
 }  // namespace mm
