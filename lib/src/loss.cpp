@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace mm {
 
@@ -87,11 +88,6 @@ T cross_entropy_index_kernel(const T* y, std::size_t n, std::size_t k, const Ind
     return -sum / static_cast<T>(n);
 }
 
-template <class T>
-auto one_hot_of(const xt::xtensor<std::size_t, 1>& t) {
-    return [&t](std::size_t r, std::size_t c) { return c == t(r) ? T(1) : T(0); };
-}
-
 template <class T, std::size_t N>
 auto dense(const xt::xtensor<T, N>& t, std::size_t k) {
     return [&t, k](std::size_t r, std::size_t c) { return t.data()[r * k + c]; };
@@ -131,11 +127,17 @@ T sum_squares_error(const xt::xtensor<T, 2>& y, const xt::xtensor<T, 2>& t) {
     return book_sum_squared_error(y, t) / static_cast<T>(y.shape(0));
 }
 
+// y - onehot(t) written out first: the same differences (y - 0 is y) in the same pairwise order
+// as the one-hot form, without a division per element to find its row and class (a lambda
+// target(i / k, i % k) took 4% of an evaluation-heavy run).
 template <class T>
 T sum_squares_error(const xt::xtensor<T, 2>& y, const xt::xtensor<std::size_t, 1>& t) {
     check_indices("sum_squares_error", y, t);
-    return half_squared_sum(y.data(), y.shape(0), y.shape(1), one_hot_of<T>(t)) /
-           static_cast<T>(y.shape(0));
+    const std::size_t n = y.shape(0), k = y.shape(1);
+    std::vector<T> d(y.data(), y.data() + n * k);
+    for (std::size_t r = 0; r < n; ++r) d[r * k + t(r)] = y(r, t(r)) - T(1);
+    const T sum = pairwise_sum<T>(n * k, [&d](std::size_t i) { return d[i] * d[i]; });
+    return T(0.5) * sum / static_cast<T>(n);
 }
 
 template <class T>

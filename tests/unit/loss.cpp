@@ -8,6 +8,7 @@
 
 #include <xtensor/xview.hpp>
 
+#include <array>
 #include <cmath>
 
 using mm::test::reference_value;
@@ -75,6 +76,25 @@ TEST_CASE("batch sum of squares is averaged; the book's un-averaged form is offe
     const auto both = mm::batch_loss(both_rows(), labels);
     CHECK(both.sum_squares == book / 2);
     CHECK(both.cross_entropy == mm::cross_entropy_error(both_rows(), labels));
+}
+
+TEST_CASE("sum of squares with class indices equals the one-hot form bit for bit, at any size",
+          "[loss]") {
+    // Sizes across the pairwise sum's 8-term and 128-term blocks and its 8192-term chunks.
+    for (const std::size_t n : {1, 3, 13, 100, 1000}) {
+        CAPTURE(n);
+        const std::array<std::size_t, 2> shape{n, 10};
+        xt::xtensor<float, 2> y(shape);
+        xt::xtensor<float, 2> onehot = xt::zeros<float>(shape);
+        auto labels = xt::xtensor<std::size_t, 1>::from_shape({n});
+        for (std::size_t r = 0; r < n; ++r) {
+            for (std::size_t c = 0; c < 10; ++c)
+                y(r, c) = static_cast<float>(std::fmod(0.37 * static_cast<double>(r * 10 + c), 1.0));
+            labels(r) = (r * 7) % 10;
+            onehot(r, labels(r)) = 1.0f;
+        }
+        CHECK(mm::sum_squares_error(y, labels) == mm::sum_squares_error(y, onehot));
+    }
 }
 
 TEST_CASE("a batch of one equals the single-sample form", "[loss]") {

@@ -3,6 +3,7 @@
 #include <mnist_minibatch/error.hpp>
 #include <mnist_minibatch/optimizer.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 namespace {
@@ -108,9 +109,10 @@ TEST_CASE("Every optimizer gives the same bits with its elements split over 1, 2
                                                             {"b1", {7}, b.data(), gb.data(), 7}};
             auto opt = mm::make_optimizer<double>(cfg, params);
             mm::ThreadPool pool(threads);
-            for (int step = 0; step < 5; ++step) {
-                g = values(101, 0.1 * (step + 1));
-                gb = values(7, -0.2 * (step + 1));
+            for (int step = 0; step < 5; ++step) {  // in place: params point into g and gb
+                const auto g_step = values(101, 0.1 * (step + 1)), gb_step = values(7, -0.2 * (step + 1));
+                std::copy(g_step.begin(), g_step.end(), g.begin());
+                std::copy(gb_step.begin(), gb_step.end(), gb.begin());
                 opt->update(params, &pool);
             }
             w.insert(w.end(), b.begin(), b.end());

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <xsimd/xsimd.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -131,9 +132,15 @@ TEST_CASE("compress_rows keeps exactly the nonzero entries, in column order, reu
 TEST_CASE("find_nonzero_pixels indexes exactly each image's nonzero pixels, in order",
           "[sparse_input]") {
     mm::NumpyRandom rng(2);
-    const mm::MnistSplit split = random_split(rng, 20, 6);
+    mm::MnistSplit split = random_split(rng, 20, 6);
+    // Empty images at the ends of the threads' parts and of the split, and a full one.
+    for (const std::size_t empty : {5, 6, 9, 13, 19})
+        std::fill_n(split.images.data() + empty * 36, 36, std::uint8_t(0));
+    std::fill_n(split.images.data() + 4 * 36, 36, std::uint8_t(255));
     const mm::NonzeroPixels index = mm::find_nonzero_pixels(split);
     REQUIRE(index.images() == 20);
+    CHECK(index.count(4) == 36);
+    CHECK(index.count(19) == 0);
     for (std::size_t i = 0; i < 20; ++i) {
         std::vector<std::uint16_t> expected;
         for (std::size_t j = 0; j < 36; ++j)
