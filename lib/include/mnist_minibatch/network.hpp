@@ -65,10 +65,11 @@ public:
     // weight_init_std * randn; "he" sqrt(2/fan_in) * randn; "xavier" sqrt(1/fan_in) * randn.
     void initialize(NumpyRandom& rng, InitKind init, double weight_init_std);
 
-    // Threads for the sparse first layer of gradient() and loss() on a batch of images
-    // (PixelRows; a batch too dense for it runs on the calling thread); the results do not depend
-    // on them. The pool must outlive its use here; copies of the network
-    // share it. nullptr (the default) computes on the calling thread.
+    // Threads for gradient() and loss(): the batch's blocks of rows (every layer after the first
+    // layer's product, and that product too on a batch of images taking the sparse kernels) and
+    // the first layer's sparse weight gradient. The results do not depend on them. The pool must
+    // outlive its use here; copies of the network share it. nullptr (the default) computes on
+    // the calling thread.
     void set_thread_pool(ThreadPool* pool);
 
     // W1, b1, W2, b2, ... in that order. The pointers stay valid for the network's lifetime.
