@@ -203,7 +203,7 @@ struct Network<T>::Impl {
             RowBlock& block = blocks[k];
             block.first = n * k / count;
             block.rows = n * (k + 1) / count - block.first;
-            block.t = xt::xtensor<std::size_t, 1>::from_shape({block.rows});
+            if (block.t.size() != block.rows) block.t.resize({block.rows});
             std::copy_n(t.data() + block.first, block.rows, block.t.data());
             block.buffers.affine_out.resize(layers());
             block.buffers.activation_out.resize(layers() - 1);
