@@ -74,26 +74,30 @@ void BM_SparseWeightGradient(benchmark::State& state) {
     }
 }
 
+// Times step(f, pool) with a pool of state.range(0) threads.
+template <class T, class Step>
+void time_on_pool(benchmark::State& state, const Step& step) {
+    FirstLayer<T> f;
+    mm::ThreadPool pool(static_cast<std::size_t>(state.range(0)));
+    for (auto _ : state) step(f, pool);
+}
+
 // The trainer's path: the batch's images read through the nonzero pixel index, on
 // state.range(0) threads.
 template <class T>
 void BM_PixelForward(benchmark::State& state) {
-    FirstLayer<T> f;
-    mm::ThreadPool pool(static_cast<std::size_t>(state.range(0)));
-    for (auto _ : state) {
+    time_on_pool<T>(state, [](FirstLayer<T>& f, mm::ThreadPool& pool) {
         mm::sparse_affine_forward(f.out, f.pixels, f.W, f.b, &pool);
         benchmark::DoNotOptimize(f.out.data());
-    }
+    });
 }
 
 template <class T>
 void BM_PixelWeightGradient(benchmark::State& state) {
-    FirstLayer<T> f;
-    mm::ThreadPool pool(static_cast<std::size_t>(state.range(0)));
-    for (auto _ : state) {
+    time_on_pool<T>(state, [](FirstLayer<T>& f, mm::ThreadPool& pool) {
         mm::sparse_affine_backward_params(f.dW, f.db, f.dout, f.pixels, &pool);
         benchmark::DoNotOptimize(f.dW.data());
-    }
+    });
 }
 
 template <class T>
