@@ -185,14 +185,17 @@ struct Network<T>::Impl {
         forward_from_first_affine(buffers);
     }
 
-    // Images too dense for the sparse kernels are gathered into buf.dense_input for the BLAS path.
+    // Images too dense for the sparse kernels: gathered into buf.dense_input for the BLAS path.
+    void dense_first_affine(const PixelRows<T>& x, ForwardBuffers<T>& buf) const {
+        gather_images(x.split, x.items, x.count, x.table, buf.dense_input);
+        affine_forward(buf.affine_out[0], buf.dense_input, W[0], b[0]);
+    }
+
     void forward(const PixelRows<T>& x, ForwardBuffers<T>& buf) const {
-        if (sparse_enough(x.nonzeros(), x.rows(), x.cols())) {
+        if (sparse_enough(x.nonzeros(), x.rows(), x.cols()))
             sparse_affine_forward(buf.affine_out[0], x, W[0], b[0]);
-        } else {
-            gather_images(x.split, x.items, x.count, x.table, buf.dense_input);
-            affine_forward(buf.affine_out[0], buf.dense_input, W[0], b[0]);
-        }
+        else
+            dense_first_affine(x, buf);
         forward_from_first_affine(buf);
     }
 
@@ -286,15 +289,21 @@ struct Network<T>::Impl {
         };
     }
 
+    // The first layer's dW and db from d_first_affine: over `sparse` when the forward pass took
+    // the sparse kernels, else over the dense rows.
+    template <class Sparse>
+    void first_layer_backward(const Sparse& sparse, const xt::xtensor<T, 2>& dense) {
+        if (sparse_first)
+            sparse_affine_backward_params(dW[0], db[0], d_first_affine, sparse, pool);
+        else
+            affine_backward_params(dW[0], db[0], d_first_affine, dense);
+    }
+
     BatchLoss<T> pass(const xt::xtensor<T, 2>& x, const xt::xtensor<std::size_t, 1>& t,
                       const LossKind* trained) {
         first_affine(x);
         const BatchLoss<T> losses = run_blocks(t, from_whole_batch(), trained);
-        if (!trained) return losses;
-        if (sparse_first)
-            sparse_affine_backward_params(dW[0], db[0], d_first_affine, x_sparse, pool);
-        else
-            affine_backward_params(dW[0], db[0], d_first_affine, x);
+        if (trained) first_layer_backward(x_sparse, x);
         return losses;
     }
 
@@ -314,15 +323,10 @@ struct Network<T>::Impl {
                 },
                 trained);
         } else {
-            gather_images(x.split, x.items, x.count, x.table, buffers.dense_input);
-            affine_forward(buffers.affine_out[0], buffers.dense_input, W[0], b[0]);
+            dense_first_affine(x, buffers);
             losses = run_blocks(t, from_whole_batch(), trained);
         }
-        if (!trained) return losses;
-        if (sparse_first)
-            sparse_affine_backward_params(dW[0], db[0], d_first_affine, x, pool);
-        else
-            affine_backward_params(dW[0], db[0], d_first_affine, buffers.dense_input);
+        if (trained) first_layer_backward(x, buffers.dense_input);
         return losses;
     }
 };

@@ -186,21 +186,18 @@ std::uint64_t column_weight(const PixelRows<T>& x, std::size_t c) {
     return x.nonzero.pixel_counts[c];
 }
 
-// Each part computes whole rows, each row the same way whatever the split: the same bits for any
-// number of parts.
+// Each row's sum runs over its nonzero columns in order, whichever rows it is computed with: the
+// network computes a batch's blocks of rows on different threads (network.cpp).
 template <class T, class Rows>
 void forward_rows(xt::xtensor<T, 2>& out, const Rows& x, const xt::xtensor<T, 2>& W,
-                  const xt::xtensor<T, 1>& b, ThreadPool* pool) {
+                  const xt::xtensor<T, 1>& b) {
     const std::size_t n = x.rows(), m = W.shape(1);
     if (out.shape(0) != n || out.shape(1) != m) out.resize({n, m});
-    run_parts(pool, [&](std::size_t p, std::size_t parts) {
-        const auto rows = part_of(n, p, parts, [&](std::size_t r) { return row_of(x, r).count; });
-        for (std::size_t r = rows.first; r < rows.second; ++r) {
-            T* acc = out.data() + r * m;
-            accumulate(row_of(x, r), W.data(), m, acc);
-            for (std::size_t k = 0; k < m; ++k) acc[k] += b(k);
-        }
-    });
+    for (std::size_t r = 0; r < n; ++r) {
+        T* acc = out.data() + r * m;
+        accumulate(row_of(x, r), W.data(), m, acc);
+        for (std::size_t k = 0; k < m; ++k) acc[k] += b(k);
+    }
 }
 
 // Each part owns a range of dW's rows (input columns) and adds into them over all batch rows in
@@ -262,16 +259,14 @@ void compress_rows(const xt::xtensor<T, 2>& x, SparseRows<T>& out) {
 
 template <class T>
 void sparse_affine_forward(xt::xtensor<T, 2>& out, const SparseRows<T>& x,
-                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b,
-                           ThreadPool* pool) {
-    forward_rows(out, x, W, b, pool);
+                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b) {
+    forward_rows(out, x, W, b);
 }
 
 template <class T>
 void sparse_affine_forward(xt::xtensor<T, 2>& out, const PixelRows<T>& x,
-                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b,
-                           ThreadPool* pool) {
-    forward_rows(out, x, W, b, pool);
+                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b) {
+    forward_rows(out, x, W, b);
 }
 
 template <class T>
@@ -291,11 +286,9 @@ void sparse_affine_backward_params(xt::xtensor<T, 2>& dW, xt::xtensor<T, 1>& db,
 #define MM_INSTANTIATE_SPARSE_INPUT(T)                                                         \
     template void compress_rows<T>(const xt::xtensor<T, 2>&, SparseRows<T>&);                  \
     template void sparse_affine_forward<T>(xt::xtensor<T, 2>&, const SparseRows<T>&,           \
-                                           const xt::xtensor<T, 2>&, const xt::xtensor<T, 1>&, \
-                                           ThreadPool*);                                       \
+                                           const xt::xtensor<T, 2>&, const xt::xtensor<T, 1>&); \
     template void sparse_affine_forward<T>(xt::xtensor<T, 2>&, const PixelRows<T>&,            \
-                                           const xt::xtensor<T, 2>&, const xt::xtensor<T, 1>&, \
-                                           ThreadPool*);                                       \
+                                           const xt::xtensor<T, 2>&, const xt::xtensor<T, 1>&); \
     template void sparse_affine_backward_params<T>(xt::xtensor<T, 2>&, xt::xtensor<T, 1>&,     \
                                                    const xt::xtensor<T, 2>&,                   \
                                                    const SparseRows<T>&, ThreadPool*);         \

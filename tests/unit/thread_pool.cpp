@@ -1,5 +1,6 @@
 // The thread pool of the training step: every part runs once per run, errors come back to the
-// caller, and the first layer split over a pool gives the bits of the unsplit one.
+// caller, and work split over a pool (the weight gradient, a network's blocks of rows) gives
+// the bits of the unsplit one.
 #include <mnist_minibatch/thread_pool.hpp>
 
 #include <mnist_minibatch/error.hpp>
@@ -83,22 +84,17 @@ void check_split_first_layer() {
     rng.choice(64, items.size(), items.data());
     const mm::PixelRows<T> x{split, index, items.data(), items.size(), mm::pixel_table<T>(true)};
     for (const std::size_t m : {3, 50}) {
-        xt::xtensor<T, 2> W({49, m}), dout({items.size(), m});
-        for (T& v : W) v = static_cast<T>(rng.standard_normal());
+        xt::xtensor<T, 2> dout({items.size(), m});
         for (T& v : dout) v = static_cast<T>(rng.standard_normal());
-        xt::xtensor<T, 1> b = xt::zeros<T>({m});
-        xt::xtensor<T, 2> out_one, dW_one;
+        xt::xtensor<T, 2> dW_one;
         xt::xtensor<T, 1> db_one;
-        mm::sparse_affine_forward(out_one, x, W, b);
         mm::sparse_affine_backward_params(dW_one, db_one, dout, x);
         for (const std::size_t threads : {1, 2, 3, 8}) {
             CAPTURE(m, threads);
             mm::ThreadPool pool(threads);
-            xt::xtensor<T, 2> out, dW;
+            xt::xtensor<T, 2> dW;
             xt::xtensor<T, 1> db;
-            mm::sparse_affine_forward(out, x, W, b, &pool);
             mm::sparse_affine_backward_params(dW, db, dout, x, &pool);
-            CHECK((out == out_one));
             CHECK((dW == dW_one));
             CHECK((db == db_one));
         }
@@ -107,7 +103,7 @@ void check_split_first_layer() {
 
 }  // namespace
 
-TEST_CASE("the first layer split over 1, 2, 3 or 8 threads gives the same bits",
+TEST_CASE("the first layer's weight gradient split over 1, 2, 3 or 8 threads gives the same bits",
           "[thread_pool][sparse_input]") {
     SECTION("float") { check_split_first_layer<float>(); }
     SECTION("double") { check_split_first_layer<double>(); }

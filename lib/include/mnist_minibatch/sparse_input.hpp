@@ -32,19 +32,16 @@ struct SparseRows {
 template <class T>
 void compress_rows(const xt::xtensor<T, 2>& x, SparseRows<T>& out);
 
-// With a pool the work is split over its threads; the results are the same bits for any pool size.
-
 // out (N, M) = x (N, D) . W (D, M) + b (M); each sum runs over the row's nonzero columns in
 // ascending order, and b is added last as in the dense form.
 template <class T>
 void sparse_affine_forward(xt::xtensor<T, 2>& out, const SparseRows<T>& x,
-                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b,
-                           ThreadPool* pool = nullptr);
+                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b);
 template <class T>
 void sparse_affine_forward(xt::xtensor<T, 2>& out, const PixelRows<T>& x,
-                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b,
-                           ThreadPool* pool = nullptr);
+                           const xt::xtensor<T, 2>& W, const xt::xtensor<T, 1>& b);
 
+// With a pool the work is split over its threads; the results are the same bits for any pool size.
 // dW (D, M) = x^T . dout (N, M), each entry summed over the rows in order;
 // db (M) = sum of the rows of dout.
 template <class T>

@@ -1,7 +1,7 @@
 #pragma once
 // A fixed set of threads that run one function on every part of a split piece of work, for the
-// training step's first layer: it is split thousands of times per second into pieces of about
-// 50 microseconds, too short to start threads for. Waiting threads spin briefly before they
+// training step: it is split thousands of times per second into pieces of about 50
+// microseconds, too short to start threads for. Waiting threads spin briefly before they
 // sleep, so a step's next piece starts without a wake-up call on an idle machine and a busy
 // machine loses little to spinning.
 #include <atomic>
