@@ -68,43 +68,56 @@ PixelRow<T> row_of(const PixelRows<T>& x, std::size_t r) {
 // acc (M) = sum over i of value(i) * W row column(i) (M). Columns go in lanes of one xsimd
 // register, up to 13 lanes at a time kept in registers across all i (an accumulator in memory
 // would chain every step through a store and a load; 13 accumulators, the broadcast value and one
-// loaded lane fill 15 of AVX2's 16 registers, and float64's 50 hidden units need 13 lanes). A last partial lane is shifted left to end
-// at the last column: the columns it shares with the lane before get the same sums in the same
-// order, so writing them twice writes the same bits. Written with xsimd rather than left to the
-// auto-vectorizer, which vectorizes the loop over i with gathers instead.
-template <class T, std::size_t Lanes, class Row>
+// loaded lane fill 15 of AVX2's 16 registers, and float64's 50 hidden units need 13 lanes). The
+// last Tail (< kMaxTail) columns after the lanes are summed in scalars: a whole vector load for
+// them would cross into the next row's cache lines, and on AVX-512 the two tail columns of 50
+// hidden units cost as much as a whole lane. A wider remainder is one more lane shifted left to
+// end at the last column: the columns it shares with the lane before get the same sums in the
+// same order, so writing them twice writes the same bits. Every column's sum runs over i in order
+// either way. Written with xsimd rather than left to the auto-vectorizer, which vectorizes the
+// loop over i with gathers instead.
+template <class T, std::size_t Lanes, std::size_t Tail, class Row>
 void accumulate_lanes(const Row& row, const T* __restrict W, std::size_t m, std::size_t first,
                       std::size_t width, T* __restrict acc) {
     using B = xsimd::batch<T>;
     constexpr std::size_t L = B::size;
+    const std::size_t lanes_width = width - Tail;
+    const std::size_t tail_first = first + lanes_width;
     std::size_t offset[Lanes];
     B sum[Lanes];
+    T tail_sum[Tail + 1] = {};
     for (std::size_t lane = 0; lane < Lanes; ++lane) {
-        offset[lane] = first + std::min(lane * L, width - L);
+        offset[lane] = first + std::min(lane * L, lanes_width - L);
         sum[lane] = B(T(0));
     }
     for (std::size_t i = 0; i < row.count; ++i) {
-        const B v(row.value(i));
+        const T value = row.value(i);
+        const B v(value);
         const T* w = W + row.column(i) * m;
 #pragma GCC unroll 13
         for (std::size_t lane = 0; lane < Lanes; ++lane)
             sum[lane] += v * B::load_unaligned(w + offset[lane]);
+        for (std::size_t k = 0; k < Tail; ++k) tail_sum[k] += value * w[tail_first + k];
     }
     for (std::size_t lane = 0; lane < Lanes; ++lane) sum[lane].store_unaligned(acc + offset[lane]);
+    for (std::size_t k = 0; k < Tail; ++k) acc[tail_first + k] = tail_sum[k];
 }
 
 constexpr std::size_t kMaxLanes = 13;
+constexpr std::size_t kMaxTail = 4;
 
-// accumulate_lanes for 1 .. kMaxLanes lanes, by lane count - 1.
-template <class T, class Row, std::size_t... Lanes>
-constexpr auto lane_kernels(std::index_sequence<Lanes...>) {
-    return std::array{&accumulate_lanes<T, Lanes + 1, Row>...};
+// accumulate_lanes for 1 .. kMaxLanes lanes and a tail of 0 .. kMaxTail - 1 columns, by
+// (lane count - 1) * kMaxTail + tail.
+template <class T, class Row, std::size_t... K>
+constexpr auto lane_kernels(std::index_sequence<K...>) {
+    return std::array{&accumulate_lanes<T, K / kMaxTail + 1, K % kMaxTail, Row>...};
 }
 
 template <class T, class Row>
 void accumulate(const Row& row, const T* __restrict W, std::size_t m, T* __restrict acc) {
     constexpr std::size_t L = xsimd::batch<T>::size;
-    static constexpr auto kernels = lane_kernels<T, Row>(std::make_index_sequence<kMaxLanes>());
+    static constexpr auto kernels =
+        lane_kernels<T, Row>(std::make_index_sequence<kMaxLanes * kMaxTail>());
     if (m < L) {
         for (std::size_t k = 0; k < m; ++k) {
             T sum = T(0);
@@ -119,7 +132,9 @@ void accumulate(const Row& row, const T* __restrict W, std::size_t m, T* __restr
             first = m - L;
             width = L;
         }
-        kernels[(width + L - 1) / L - 1](row, W, m, first, width, acc);
+        const std::size_t tail = width % L < kMaxTail ? width % L : 0;
+        const std::size_t lanes = (width - tail + L - 1) / L;
+        kernels[(lanes - 1) * kMaxTail + tail](row, W, m, first, width, acc);
     }
 }
 
