@@ -55,14 +55,14 @@ mm::MnistSplit random_split(mm::NumpyRandom& rng, std::size_t n, std::size_t sid
 }
 
 // Output widths around every case of the kernels: narrower than one vector lane, whole lanes,
-// whole lanes and 1, 2 or 3 columns summed in scalars, a partial last lane too wide for that, up
-// to the 13 lanes kept in registers (with a scalar tail after 12), and past them with a last
-// chunk narrower than one lane (13 lanes + 1 .. 14 lanes - 1).
+// whole lanes and 1, 2 or 3 columns summed in scalars, a partial last lane too wide for that or
+// after too many lanes, up to the 13 lanes kept in registers, and past them with a last chunk
+// narrower than one lane (13 lanes + 1 .. 14 lanes - 1).
 template <class T>
 std::vector<std::size_t> widths_to_test() {
     constexpr std::size_t L = xsimd::batch<T>::size;
-    return {1, L - 1, L, L + 1, 2 * L - 1, 3 * L + 2, 4 * L + 3, 50, 12 * L + 3, 13 * L,
-            13 * L + 1, 14 * L - 1, 14 * L, 27 * L + 3};
+    return {1, L - 1, L, L + 1, 2 * L - 1, 3 * L + 2, 4 * L + 3, 50, 10 * L + 2, 11 * L + 2,
+            12 * L + 3, 13 * L, 13 * L + 1, 14 * L - 1, 14 * L, 27 * L + 3};
 }
 
 template <class T>
