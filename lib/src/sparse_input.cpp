@@ -210,6 +210,15 @@ std::uint32_t touch_row(const SparseRows<T>&, std::size_t) {
     return 0;
 }
 
+// One byte of every cache line of the n bytes at p, the last one included.
+inline std::uint32_t touch_bytes(const std::uint8_t* p, std::size_t n) {
+    constexpr std::size_t kLine = 64;
+    if (n == 0) return 0;
+    std::uint32_t sum = p[n - 1];
+    for (std::size_t offset = 0; offset < n; offset += kLine) sum += p[offset];
+    return sum;
+}
+
 // Reads one byte of every cache line of row r's pixels and index entries. A training batch's
 // images are random ones of the split's 47 MB: read in this separate pass, where nothing depends
 // on the loads, their cache misses overlap; inside the sums each image's misses came one after
@@ -218,16 +227,11 @@ std::uint32_t touch_row(const SparseRows<T>&, std::size_t) {
 // did not shorten it.
 template <class T>
 std::uint32_t touch_row(const PixelRows<T>& x, std::size_t r) {
-    constexpr std::size_t kLine = 64;
     const std::size_t item = x.items[r];
-    const std::uint8_t* pixels = x.split.images.data() + item * x.split.pixels();
-    std::uint32_t sum = 0;
-    for (std::size_t offset = 0; offset < x.split.pixels(); offset += kLine) sum += pixels[offset];
-    const std::uint16_t* column = x.nonzero.column.data();
-    for (std::size_t i = x.nonzero.row_start[item]; i < x.nonzero.row_start[item + 1];
-         i += kLine / sizeof(std::uint16_t))
-        sum += column[i];
-    return sum;
+    const auto* columns =
+        reinterpret_cast<const std::uint8_t*>(x.nonzero.column.data() + x.nonzero.row_start[item]);
+    return touch_bytes(x.split.images.data() + item * x.split.pixels(), x.split.pixels()) +
+           touch_bytes(columns, x.nonzero.count(item) * sizeof(std::uint16_t));
 }
 
 // Rows whose inputs touch_row reads in one go: enough misses to overlap, few enough lines to stay
