@@ -15,7 +15,8 @@ void BM_Evaluate(benchmark::State& state) {
     const mm::NonzeroPixels nonzero = mm::find_nonzero_pixels(split);
     mm::Network<T> network = mm::bench::chapter4_network<T>();
     for (auto _ : state) {
-        const mm::EvaluationResult result = mm::evaluate(network, split, nonzero, true, 0, 1);
+        const mm::EvaluationResult result =
+            mm::evaluate(network, split, nonzero, true, 0, nullptr);
         benchmark::DoNotOptimize(result.correct);
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * split.size()));

@@ -6,9 +6,7 @@
 #include <mnist_minibatch/loss.hpp>
 
 #include <algorithm>
-#include <exception>
 #include <numeric>
-#include <thread>
 
 namespace mm {
 namespace {
@@ -72,41 +70,32 @@ private:
 template <class T>
 EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split, bool normalize,
                           std::size_t max_mistakes, std::size_t threads) {
-    return evaluate(network, split, find_nonzero_pixels(split), normalize, max_mistakes, threads);
+    if (threads == 0) throw Error("evaluate: threads is 0; expected at least 1");
+    ThreadPool pool(threads);
+    return evaluate(network, split, find_nonzero_pixels(split, &pool), normalize, max_mistakes,
+                    &pool);
 }
 
 template <class T>
 EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split,
                           const NonzeroPixels& nonzero, bool normalize, std::size_t max_mistakes,
-                          std::size_t threads) {
+                          ThreadPool* pool) {
     if (!indexes(nonzero, split))
         throw Error("evaluate: the nonzero pixel index covers " +
                     std::to_string(nonzero.images()) + " images of " +
                     std::to_string(nonzero.pixel_counts.size()) + " pixels; the split has " +
                     std::to_string(split.size()) + " of " + std::to_string(split.pixels()));
-    if (threads == 0) throw Error("evaluate: threads is 0; expected at least 1");
     use_one_blas_thread();
     const std::size_t n = split.size();
     const std::size_t k = network.spec().output_size;
     const std::size_t blocks = (n + kBlock - 1) / kBlock;
     std::vector<BlockResult> results(blocks);
-    const std::size_t workers = std::max<std::size_t>(1, std::min(threads, blocks));
-    std::vector<std::exception_ptr> errors(workers);
-    auto work = [&](std::size_t w) {
-        try {
-            BlockEvaluator<T> evaluator(network, split, nonzero, normalize, max_mistakes);
-            for (std::size_t i = w; i < blocks; i += workers)
-                evaluator.run(i * kBlock, std::min(kBlock, n - i * kBlock), results[i]);
-        } catch (...) {
-            errors[w] = std::current_exception();
-        }
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work, w);
-    work(0);
-    for (auto& thread : pool) thread.join();
-    for (const auto& error : errors)
-        if (error) std::rethrow_exception(error);
+    run_parts(pool, [&](std::size_t p, std::size_t parts) {
+        if (p >= blocks) return;
+        BlockEvaluator<T> evaluator(network, split, nonzero, normalize, max_mistakes);
+        for (std::size_t i = p; i < blocks; i += parts)
+            evaluator.run(i * kBlock, std::min(kBlock, n - i * kBlock), results[i]);
+    });
 
     EvaluationResult result;
     result.total = n;
@@ -131,8 +120,8 @@ template EvaluationResult evaluate<float>(const Network<float>&, const MnistSpli
 template EvaluationResult evaluate<double>(const Network<double>&, const MnistSplit&, bool,
                                            std::size_t, std::size_t);
 template EvaluationResult evaluate<float>(const Network<float>&, const MnistSplit&,
-                                          const NonzeroPixels&, bool, std::size_t, std::size_t);
+                                          const NonzeroPixels&, bool, std::size_t, ThreadPool*);
 template EvaluationResult evaluate<double>(const Network<double>&, const MnistSplit&,
-                                           const NonzeroPixels&, bool, std::size_t, std::size_t);
+                                           const NonzeroPixels&, bool, std::size_t, ThreadPool*);
 
 }  // namespace mm

@@ -211,9 +211,9 @@ private:
 
     void evaluate_both(std::size_t i, double epoch) {
         last_train_ = evaluate(network_, data_.train, train_nonzero_, config_.dataset.normalize,
-                               0, options_.threads);
+                               0, &pool_);
         last_test_ = evaluate(network_, data_.test, test_nonzero_, config_.dataset.normalize,
-                              kMaxMistakes, options_.threads);
+                              kMaxMistakes, &pool_);
         last_eval_iteration_ = i;
         epochs_log_->append_line(
             std::to_string(i) + "," + number(epoch) + "," + number(last_train_.loss(loss_kind_)) +
@@ -241,9 +241,9 @@ private:
     void finish(double elapsed_s) {
         if (last_eval_iteration_ != total_ - 1) {
             last_train_ = evaluate(network_, data_.train, train_nonzero_,
-                                   config_.dataset.normalize, 0, options_.threads);
+                                   config_.dataset.normalize, 0, &pool_);
             last_test_ = evaluate(network_, data_.test, test_nonzero_, config_.dataset.normalize,
-                                  kMaxMistakes, options_.threads);
+                                  kMaxMistakes, &pool_);
         }
         save_model(paths_.model, network_,
                    ModelMeta{network_.spec(), config_.model.dtype, config_.dataset.name,

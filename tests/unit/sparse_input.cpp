@@ -404,6 +404,6 @@ TEST_CASE("a batch of images of the wrong size, or none, is one clear mm::Error"
     CHECK_THROWS_WITH(fits.gradient(narrow, t, mm::LossKind::cross_entropy),
                       Catch::Contains("targets t have 1 entries"));
     const mm::MnistSplit other = random_split(rng, 4, 3);
-    CHECK_THROWS_WITH(mm::evaluate(fits, other, index, true, 0, 1),
+    CHECK_THROWS_WITH(mm::evaluate(fits, other, index, true, 0, nullptr),
                       Catch::Contains("covers 3 images of 9 pixels; the split has 4 of 9"));
 }

@@ -7,6 +7,7 @@
 #include <mnist_minibatch/mnist_dataset.hpp>
 #include <mnist_minibatch/network.hpp>
 #include <mnist_minibatch/nonzero_pixels.hpp>
+#include <mnist_minibatch/thread_pool.hpp>
 
 #include <cstddef>
 #include <vector>
@@ -34,16 +35,19 @@ struct EvaluationResult {
     }
 };
 
-// `threads` (at least 1) threads each take every threads-th block.
+// On a pool of `threads` (at least 1) threads, each taking every threads-th block. Throws
+// mm::Error when threads is 0.
 template <class T>
 EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split, bool normalize,
                           std::size_t max_mistakes = 0, std::size_t threads = 1);
 
-// The same with the split's nonzero pixel index found beforehand (a training run evaluates the
-// same splits many times). Throws mm::Error when the index is not of a split of this size.
+// The same with the split's nonzero pixel index found beforehand and the blocks on `pool`'s
+// threads, or on the calling thread without one (a training run evaluates the same splits many
+// times, on the pool of its steps). Throws mm::Error when the index is not of a split of this
+// size.
 template <class T>
 EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split,
                           const NonzeroPixels& nonzero, bool normalize, std::size_t max_mistakes,
-                          std::size_t threads);
+                          ThreadPool* pool);
 
 }  // namespace mm
