@@ -70,7 +70,6 @@ private:
 template <class T>
 EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split, bool normalize,
                           std::size_t max_mistakes, std::size_t threads) {
-    if (threads == 0) throw Error("evaluate: threads is 0; expected at least 1");
     ThreadPool pool(threads);
     return evaluate(network, split, find_nonzero_pixels(split, &pool), normalize, max_mistakes,
                     &pool);
@@ -91,7 +90,6 @@ EvaluationResult evaluate(const Network<T>& network, const MnistSplit& split,
     const std::size_t blocks = (n + kBlock - 1) / kBlock;
     std::vector<BlockResult> results(blocks);
     run_parts(pool, [&](std::size_t p, std::size_t parts) {
-        if (p >= blocks) return;
         BlockEvaluator<T> evaluator(network, split, nonzero, normalize, max_mistakes);
         for (std::size_t i = p; i < blocks; i += parts)
             evaluator.run(i * kBlock, std::min(kBlock, n - i * kBlock), results[i]);

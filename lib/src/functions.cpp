@@ -3,13 +3,14 @@
 // GCC 12's AVX-512 intrinsics initialize a register from itself (GCC bug 105593, fixed in 13),
 // which -Wuninitialized reports wherever xsimd's exp inlines them on an AVX-512 build.
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#define MM_SILENCE_GCC_BUG_105593
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <xsimd/xsimd.hpp>
+#ifdef MM_SILENCE_GCC_BUG_105593
 #pragma GCC diagnostic pop
-#else
-#include <xsimd/xsimd.hpp>
 #endif
 #include <xtensor/xmath.hpp>
 #include <xtensor/xnoalias.hpp>

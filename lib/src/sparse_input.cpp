@@ -238,6 +238,14 @@ std::uint32_t touch_row(const PixelRows<T>& x, std::size_t r) {
 // in cache until their sums.
 constexpr std::size_t kTouchRows = 50;
 
+template <class Rows>
+void touch_rows(const Rows& x, std::size_t first, std::size_t last) {
+    std::uint32_t touched = 0;
+    for (std::size_t r = first; r < last; ++r) touched += touch_row(x, r);
+    volatile std::uint32_t keep = touched;  // so that the reads are not optimized away
+    static_cast<void>(keep);
+}
+
 // Each row's sum runs over its nonzero columns in order, whichever rows it is computed with: the
 // network computes a batch's blocks of rows on different threads (network.cpp).
 template <class T, class Rows>
@@ -245,17 +253,14 @@ void forward_rows(xt::xtensor<T, 2>& out, const Rows& x, const xt::xtensor<T, 2>
                   const xt::xtensor<T, 1>& b) {
     const std::size_t n = x.rows(), m = W.shape(1);
     if (out.shape(0) != n || out.shape(1) != m) out.resize({n, m});
-    std::uint32_t touched = 0;
-    for (std::size_t r = 0; r < n; ++r) {
-        if (r % kTouchRows == 0) {
-            for (std::size_t ahead = r; ahead < std::min(n, r + kTouchRows); ++ahead)
-                touched += touch_row(x, ahead);
-            volatile std::uint32_t keep = touched;  // so that the reads are not optimized away
-            static_cast<void>(keep);
+    for (std::size_t first = 0; first < n; first += kTouchRows) {
+        const std::size_t last = std::min(n, first + kTouchRows);
+        touch_rows(x, first, last);
+        for (std::size_t r = first; r < last; ++r) {
+            T* acc = out.data() + r * m;
+            accumulate(row_of(x, r), W.data(), m, acc);
+            for (std::size_t k = 0; k < m; ++k) acc[k] += b(k);
         }
-        T* acc = out.data() + r * m;
-        accumulate(row_of(x, r), W.data(), m, acc);
-        for (std::size_t k = 0; k < m; ++k) acc[k] += b(k);
     }
 }
 
